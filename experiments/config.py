@@ -1,0 +1,100 @@
+"""The experiment config: a structured schema registered with Hydra, and its conversion to the
+model's typed parameters.
+
+The schema reuses the model's own dataclasses, so one definition serves the YAML files, Hydra's
+type checking at compose time and the model. Ranges are checked by `ModelParams.validate()` and
+`validate_experiment()`, whose messages name the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
+
+from model.params import (
+    ConfigError,
+    DecisionParams,
+    ModelParams,
+    PairDealParams,
+    ScenarioParams,
+    SponsorSpec,
+    StandardSpec,
+    WorldParams,
+    validate_world,
+)
+
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+
+
+@dataclass
+class ExperimentConfig:
+    """The whole config of one experiment: model parameters plus how to run it."""
+
+    world: WorldParams = field(default_factory=WorldParams)
+    decision: DecisionParams = field(default_factory=DecisionParams)
+    pair_deals: PairDealParams = field(default_factory=PairDealParams)
+    standards: dict[str, StandardSpec] = field(default_factory=dict)
+    sponsors: dict[str, SponsorSpec] = field(default_factory=dict)
+    scenario: ScenarioParams = field(default_factory=ScenarioParams)
+    seed: int = 0  # experiment seed; replication seeds are spawned from it, >= 0
+    replications: int = 20  # independent runs, >= 1
+    workers: int = 1  # processes for the replications (1 = in this process), >= 1
+    plots: bool = True  # write the PNG plots
+    quiet: bool = False  # do not print the summary
+
+
+def register_schema() -> None:
+    """Make the schema available to configs/config.yaml as the `schema` default."""
+    ConfigStore.instance().store(name="schema", node=ExperimentConfig)
+
+
+def validate_experiment(cfg: ExperimentConfig) -> None:
+    if cfg.seed < 0:
+        raise ConfigError(f"seed = {cfg.seed}: must be >= 0")
+    if cfg.replications < 1:
+        raise ConfigError(f"replications = {cfg.replications}: must be >= 1")
+    if cfg.workers < 1:
+        raise ConfigError(f"workers = {cfg.workers}: must be >= 1")
+
+
+def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
+    """Turn a composed config into typed dataclasses and check every range."""
+    exp = cfg if isinstance(cfg, ExperimentConfig) else OmegaConf.to_object(cfg)
+    if not isinstance(exp, ExperimentConfig):  # composed without the schema
+        exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), cfg))
+    validate_experiment(exp)
+    validate_world(exp.world)
+    model_params(exp).validate()
+    return exp
+
+
+def model_params(exp: ExperimentConfig) -> ModelParams:
+    return ModelParams(decision=exp.decision, pair_deals=exp.pair_deals, standards=exp.standards,
+                       sponsors=exp.sponsors, scenario=exp.scenario)
+
+
+def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
+    """Compose configs/config.yaml with a scenario and Hydra-style overrides, outside any Hydra app."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_schema()
+    overrides = list(overrides)
+    if scenario is not None:
+        overrides.insert(0, f"scenario={scenario}")
+    if GlobalHydra.instance().is_initialized():  # already inside a Hydra app or compose context
+        return hydra_compose(config_name="config", overrides=overrides)
+    with initialize_config_dir(version_base=None, config_dir=str(CONFIG_DIR)):
+        return hydra_compose(config_name="config", overrides=overrides)
+
+
+def one_line(err: BaseException) -> str:
+    """Hydra's and OmegaConf's multi-line messages, folded into one line for the user."""
+    lines = [ln.strip() for ln in str(err).splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith(("full_key:", "object_type=", "reference_type="))]
+    text = "; ".join(lines)
+    return text.replace(":;", ":").replace("\t", " ")

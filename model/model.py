@@ -1,0 +1,401 @@
+"""CredentialModel: countries choosing a digital health-credential standard, month by month.
+
+One step is one month: dated events, sponsors' deal offers, country-to-country recognition deals,
+then countries revise (random-sequential or simultaneous), then the month is recorded. The model
+owns the state as arrays; `accepted[i, c]`, the share of i's travel whose destination accepts a
+credential of option c from i, is kept up to date incrementally when a country switches.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+from mesa.agentset import AgentSet
+import numpy as np
+from scipy import sparse
+
+from . import metrics
+from .agents import Country, Organisation, Sponsor
+from .choice import choose
+from .params import NONE, ModelParams, WorldParams, add_months, months_between
+from .world import World, build_world
+
+
+class CredentialModel(mesa.Model):
+    """The race between credential standards on a world of countries (see docs/ODD.md)."""
+
+    def __init__(self, *, world: World | WorldParams | None = None, params: ModelParams | None = None,
+                 rng: int | np.random.Generator | None = None) -> None:
+        super().__init__(rng=rng)
+        self.params = p = (params if params is not None else default_params()).validate()
+        self.world = world if isinstance(world, World) else build_world(world or WorldParams(), self.rng)
+        n = self.world.n
+        self.choices = [NONE, *p.standards]
+        self.index_of = {c: k for k, c in enumerate(self.choices)}
+        k = len(self.choices)
+        self.horizon = p.scenario.horizon
+        self.month = 0  # 0-based index of the month being simulated
+        specs = list(p.standards.values())
+
+        # per-option attributes (column 0 is "none")
+        self.surveillance = np.array([0.0] + [s.surveillance for s in specs])
+        self.online = np.array([False] + [s.verification == "online" for s in specs])
+        self.quality = np.array([0.0] + [s.quality for s in specs])
+        self.launched = np.zeros(k, dtype=bool)
+        self.launched[0] = True
+        self.endorsed = np.zeros(k, dtype=bool)
+        self.bridges = np.eye(k)  # bridges[a, b] = 1: a destination on b accepts a credentials
+        self.bridges[0, 0] = 0.0  # "none" is national-only: accepted only through recognition deals
+
+        # per-country state
+        self.state = np.zeros(n, dtype=np.int64)
+        self.adopted_month = np.full((n, k), -1, dtype=np.int64)
+        self.locked_until = np.zeros(n, dtype=np.int64)
+        self.recognition: list[set[int]] = [set() for _ in range(n)]
+        self.revising = np.zeros(n, dtype=bool)
+        self.choice_draws = np.zeros(n)
+        self.demand = p.scenario.demand
+        self.concern = self.world.democracy / 10.0
+        self.openness = np.ones(n)
+        for name, value in p.scenario.openness.items():
+            self.openness[self.world.resolve([name], f"scenario.openness.{name}")] = value
+        self.deals_signed = 0
+        self.cost = metrics.adoption_cost(self.world, specs, p.decision)
+
+        self.organisations: dict[str, Organisation] = {}
+        self.countries = AgentSet([Country(self, i, c) for i, c in enumerate(self.world.codes)],
+                                       random=self.random)
+        self.sponsors = AgentSet(self._make_sponsors(), random=self.random)
+        self.sponsor_of = {sp.standard: sp for sp in self.sponsors}
+        self.alignment = metrics.static_alignment(self.world, self.choices, p, self.sponsor_of)
+        self._schedule = self._schedule_events()
+        self._pairs = self._candidate_pairs()
+        self._refresh_travel()
+        self.history = metrics.History(self.horizon, k)
+
+    # ------------------------------------------------------------------ set-up helpers
+
+    def _make_sponsors(self) -> list[Sponsor]:
+        out = []
+        for key, spec in self.params.sponsors.items():
+            home = self.world.resolve(spec.home, f"sponsors.{key}.home")
+            targets = (self.world.resolve(spec.targets, f"sponsors.{key}.targets") if spec.targets
+                       else np.arange(self.world.n))
+            for bloc in spec.affinity:
+                self.world.resolve([bloc], f"sponsors.{key}.affinity")
+            standard = self.index_of[spec.standard]
+            start = spec.start or self.params.standards[spec.standard].launch
+            out.append(Sponsor(self, key, spec, standard, home, targets, self._step_of(start)))
+        return out
+
+    def _step_of(self, month: str) -> int:
+        return max(0, months_between(self.params.scenario.start, month))
+
+    def _schedule_events(self) -> dict[int, list]:
+        """Month index -> actions: each standard's launch, then the scenario's events in order."""
+        p = self.params
+        schedule: dict[int, list] = {}
+        events = sorted(p.scenario.events.items(), key=lambda item: item[1].date)  # stable: ties keep order
+        launch_events = {ev.standard: ev.date for _, ev in events if ev.type == "launch"}
+        for sid, spec in p.standards.items():
+            key = f"standards.{sid}.initial_adopters"
+            adopters = self.world.resolve(spec.initial_adopters, key)
+            step = self._step_of(launch_events.get(sid, spec.launch))
+            schedule.setdefault(step, []).append(("launch", self.index_of[sid], adopters))
+        for name, ev in events:
+            if ev.type == "launch":
+                continue
+            countries = self.world.resolve(ev.countries, f"scenario.events.{name}.countries")
+            if ev.type in ("endorse", "bridge") and ev.by not in self.organisations:
+                self.organisations[ev.by] = Organisation(self, ev.by)
+            schedule.setdefault(self._step_of(ev.date), []).append(("event", ev, countries))
+        return schedule
+
+    def _candidate_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Country pairs (i < j) with enough mutual travel to consider a recognition deal."""
+        travel = self.world.travel
+        mutual = (travel + travel.T) / 2
+        if sparse.issparse(mutual):
+            mutual = sparse.triu(mutual, k=1).tocoo()
+            keep = mutual.data >= self.params.pair_deals.min_travel
+            i, j, w = mutual.row[keep], mutual.col[keep], mutual.data[keep]
+        else:
+            i, j = np.nonzero(np.triu(mutual >= self.params.pair_deals.min_travel, k=1))
+            w = mutual[i, j]
+        order = np.lexsort((j, i, -w))  # strongest ties first, ties in index order
+        return i[order].astype(np.int64), j[order].astype(np.int64)
+
+    # ------------------------------------------------------------------ travel and acceptance
+
+    def _refresh_travel(self) -> None:
+        """Rebuild travel weighted by destination openness, and acceptance, from scratch."""
+        travel = self.world.travel
+        if sparse.issparse(travel):
+            self._travel_open = sparse.csr_matrix(travel @ sparse.diags(self.openness))
+            self._travel_open_cols = self._travel_open.tocsc()
+            self._open_total = np.asarray(self._travel_open.sum(axis=1)).ravel()
+        else:
+            self._travel_open = travel * self.openness[None, :]
+            self._open_total = self._travel_open.sum(axis=1)
+        self._accepted = np.asarray(self._travel_open @ self.bridges[self.state])
+        # travel to partners that recognise i's credential whatever its standard (recognition deals)
+        self._recognised = np.zeros_like(self._accepted)
+        for i, partners in enumerate(self.recognition):
+            for j in partners:
+                self._recognised[i] += self._recognition_gain(i, j)
+
+    def _travel_column(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows i with travel to j and the open travel shares i -> j."""
+        if sparse.issparse(self._travel_open):
+            cols = self._travel_open_cols
+            lo, hi = cols.indptr[j], cols.indptr[j + 1]
+            return cols.indices[lo:hi], cols.data[lo:hi]
+        return slice(None), self._travel_open[:, j]
+
+    def _travel_open_at(self, i: int, j: int) -> float:
+        return float(self._travel_open[i, j])
+
+    def accepted_share(self, idx) -> np.ndarray:
+        """Share of each country's travel whose destination accepts each option from it."""
+        return self._accepted[idx] + self._recognised[idx]
+
+    def _recognition_gain(self, i: int, j: int) -> np.ndarray:
+        """Extra acceptance i gets from j recognising its credential, for each option of i."""
+        return self._travel_open_at(i, j) * (1.0 - self.bridges[self.state[j]])
+
+    def accepted_share_reference(self, i: int) -> np.ndarray:
+        """The same quantity by a plain loop over partners: the per-agent reference path."""
+        k = len(self.choices)
+        out = np.zeros(k)
+        travel = self.world.travel
+        if sparse.issparse(travel):
+            lo, hi = travel.indptr[i], travel.indptr[i + 1]
+            partners = zip(travel.indices[lo:hi].tolist(), travel.data[lo:hi].tolist(), strict=True)
+        else:
+            partners = ((j, travel[i, j]) for j in range(self.world.n) if travel[i, j] > 0)
+        for j, share in partners:
+            weight = share * self.openness[j]
+            for c in range(1, k):
+                if j in self.recognition[i] or self.bridges[self.state[j], c] > 0:
+                    out[c] += weight
+            if j in self.recognition[i]:
+                out[0] += weight
+        return out
+
+    # ------------------------------------------------------------------ decisions
+
+    def utilities(self, idx) -> np.ndarray:
+        """Utility of every option (columns, "none" first) for the countries in idx (rows)."""
+        idx = np.atleast_1d(idx)
+        d = self.params.decision
+        if d.kernel == "agents":
+            accepted = np.array([self.accepted_share_reference(int(i)) for i in idx])
+        else:
+            accepted = self.accepted_share(idx)
+        current = self.state[idx]
+        options = np.arange(len(self.choices))
+        other = options[None, :] != current[:, None]
+        utility = (d.network_weight * self.demand) * self.openness[idx, None] * accepted
+        utility += d.alignment_weight * self.alignment[idx]
+        utility -= d.privacy_weight * self.concern[idx, None] * self.surveillance[None, :]
+        utility -= d.adoption_cost * self.cost[idx] * other  # cost column of "none" is zero
+        utility += d.endorsement_weight * self.endorsed[None, :]
+        utility -= d.switching_cost * (other & (current != 0)[:, None])
+        utility += self.quality[None, :]
+        return utility
+
+    def decide(self, i: int) -> int:
+        """The option country i picks now, by logit at this month's pre-drawn uniform."""
+        utility = self.utilities(i)
+        return int(choose(utility, self.launched[None, :], self.params.decision.rationality,
+                          self.choice_draws[i:i + 1])[0])
+
+    def consider_deal(self, i: int, standard: int, incentive: float) -> bool:
+        """Whether country i accepts a deal: logit between staying and adopting with the incentive."""
+        utility = self.utilities(i)[0]
+        gain = utility[standard] + incentive - utility[self.state[i]]
+        lam = self.params.decision.rationality
+        draw = self.rng.random()
+        if math.isinf(lam):
+            return gain > 0 or (gain == 0 and draw < 0.5)
+        return draw < 1.0 / (1.0 + math.exp(-min(max(lam * gain, -700.0), 700.0)))
+
+    def set_state(self, i: int, option: int) -> None:
+        """Country i now issues `option`; acceptance is updated for everyone who travels to i."""
+        old = int(self.state[i])
+        if option == old:
+            return
+        self.state[i] = option
+        if self.adopted_month[i, option] < 0:
+            self.adopted_month[i, option] = self.month
+        delta = self.bridges[option] - self.bridges[old]
+        rows, shares = self._travel_column(i)
+        self._accepted[rows] += shares[:, None] * delta[None, :]
+        for j in self.recognition[i]:  # j's recognition of i no longer adds what i's standard gives
+            self._recognised[j] -= self._travel_open_at(j, i) * delta
+
+    def bridge(self, a: int, b: int) -> None:
+        self.bridges[a, b] = self.bridges[b, a] = 1.0
+        self._refresh_travel()
+
+    def add_recognition(self, i: int, j: int) -> None:
+        if j in self.recognition[i]:
+            return
+        self.recognition[i].add(j)
+        self.recognition[j].add(i)
+        self._recognised[i] += self._recognition_gain(i, j)
+        self._recognised[j] += self._recognition_gain(j, i)
+
+    def sign_sponsor_deal(self, i: int, sponsor: Sponsor, duration: int) -> None:
+        self.set_state(i, sponsor.standard)
+        self.locked_until[i] = max(self.locked_until[i], self.month + duration)
+        for j in sponsor.home:
+            if j != i:
+                self.add_recognition(i, int(j))
+        self.alignment[i, sponsor.standard] += self.params.decision.deal_alignment
+        self.deals_signed += 1
+
+    # ------------------------------------------------------------------ the month
+
+    def step(self) -> None:
+        self.month = self.steps - 1
+        for action in self._schedule.get(self.month, []):
+            self._apply(action)
+        self.sponsors.shuffle_do("step")
+        self._pair_deals()
+        self._revise()
+        self.history.record(self)
+        if self.month + 1 >= self.horizon:
+            self.running = False
+
+    def _revise(self) -> None:
+        """Draw who revises and their uniforms for everyone (same draws on every path), then decide."""
+        n = self.world.n
+        self.revising = (self.rng.random(n) < self.params.decision.revision_rate) & (
+            self.locked_until <= self.month)
+        self.choice_draws = self.rng.random(n)
+        d = self.params.decision
+        if d.update == "random_sequential":
+            self.countries.shuffle_do("step")
+        elif d.kernel == "agents":
+            self.countries.do("step")
+            self.countries.do("advance")
+        else:
+            self._revise_all_at_once()
+
+    def _revise_all_at_once(self) -> None:
+        """Simultaneous update, vectorised: every reviser chooses on last month's state."""
+        idx = np.flatnonzero(self.revising)
+        if len(idx) == 0:
+            return
+        picked = choose(self.utilities(idx), self.launched[None, :], self.params.decision.rationality,
+                        self.choice_draws[idx])
+        for i, option in zip(idx.tolist(), picked.tolist(), strict=True):
+            self.set_state(i, option)
+
+    def _pair_deals(self) -> None:
+        """Pairs with strong mutual travel may sign mutual recognition if both gain from it."""
+        pd, d = self.params.pair_deals, self.params.decision
+        first, second = self._pairs
+        if not pd.enabled or pd.rate <= 0 or pd.max_per_month <= 0 or len(first) == 0:
+            return
+        talks = np.flatnonzero(self.rng.random(len(first)) < pd.rate)
+        signed = 0
+        value = d.network_weight * self.demand
+        for t in talks.tolist():
+            i, j = int(first[t]), int(second[t])
+            if j in self.recognition[i]:
+                continue
+            si, sj = self.state[i], self.state[j]
+            gain_i = value * self.openness[i] * self._travel_open_at(i, j) * (1.0 - self.bridges[sj, si])
+            gain_j = value * self.openness[j] * self._travel_open_at(j, i) * (1.0 - self.bridges[si, sj])
+            gain_i -= pd.recognition_privacy * self.concern[i] * self.surveillance[sj] * self.online[sj]
+            gain_j -= pd.recognition_privacy * self.concern[j] * self.surveillance[si] * self.online[si]
+            if gain_i > 0 and gain_j > 0:
+                self.add_recognition(i, j)
+                self.deals_signed += 1
+                signed += 1
+                if signed >= pd.max_per_month:
+                    break
+
+    def _apply(self, action) -> None:
+        """Carry out a launch or a dated scenario event."""
+        kind, payload, countries = action
+        if kind == "launch":
+            self._launch(payload, countries)
+            return
+        ev = payload
+        standard = self.index_of.get(ev.standard, 0)
+        if ev.type == "endorse":
+            self.organisations[ev.by].endorse(standard)
+        elif ev.type == "bridge":
+            a, b = (self.index_of[s] for s in ev.standards)
+            self.organisations[ev.by].bridge(a, b)
+        elif ev.type == "deal_wave":
+            sponsor = self.sponsor_of[standard]
+            incentive = sponsor.spec.incentive if ev.incentive is None else ev.incentive
+            duration = sponsor.spec.duration if ev.duration is None else ev.duration
+            for i in countries.tolist():
+                if self.state[i] != standard and self.locked_until[i] <= self.month:
+                    sponsor.offer(i, incentive, duration, funded=False)
+        elif ev.type == "privacy_scandal":
+            if ev.surveillance is not None:
+                self.surveillance[standard] = ev.surveillance
+            if ev.concern is not None:
+                who = countries if len(countries) else slice(None)
+                self.concern[who] = self.concern[who] * ev.concern
+        elif ev.type == "travel_openness":
+            self.openness[countries] = ev.value
+            self._refresh_travel()
+        elif ev.type == "credential_demand":
+            self.demand = ev.value
+        elif ev.type == "adopt":
+            for i in countries.tolist():
+                self.set_state(i, standard)
+                if ev.duration:
+                    self.locked_until[i] = max(self.locked_until[i], self.month + ev.duration)
+
+    def _launch(self, standard: int, adopters: np.ndarray) -> None:
+        self.launched[standard] = True
+        for i in adopters.tolist():
+            self.set_state(i, standard)
+        share = self.params.standards[self.choices[standard]].initial_share
+        if share > 0:
+            free = np.flatnonzero(self.state == 0)
+            picked = self.rng.choice(free, size=round(share * len(free)), replace=False)
+            for i in np.sort(picked).tolist():
+                self.set_state(i, standard)
+
+    # ------------------------------------------------------------------ running and results
+
+    def run(self) -> CredentialModel:
+        """Simulate the whole horizon and return self."""
+        self.run_for(self.horizon - self.steps)
+        return self
+
+    def interoperability(self) -> float:
+        """Share of world (open) travel whose credential is accepted at the destination."""
+        accepted = self.accepted_share(np.arange(self.world.n))[np.arange(self.world.n), self.state]
+        weight = self.world.travel_weight * self.openness
+        potential = float(weight @ self._open_total)
+        return float(weight @ accepted) / potential if potential > 0 else 0.0
+
+    def month_label(self, step: int) -> str:
+        return add_months(self.params.scenario.start, step)
+
+    def outcome(self) -> dict:
+        """The run's result: winner (or "fragmented"), time to dominance, final shares."""
+        return metrics.outcome(self)
+
+
+def default_params() -> ModelParams:
+    """Two identical open standards and no sponsors: a neutral start for use without any config.
+
+    The real standards and scenarios live in configs/ and reach the model through
+    `experiments.build_model`.
+    """
+    from .params import StandardSpec
+
+    return ModelParams(standards={"a": StandardSpec(name="Standard A", openness=1.0),
+                                  "b": StandardSpec(name="Standard B", openness=1.0)})
