@@ -93,8 +93,11 @@ def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] 
 
 
 def one_line(err: BaseException) -> str:
-    """Hydra's and OmegaConf's multi-line messages, folded into one line for the user."""
-    lines = [ln.strip() for ln in str(err).splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith(("full_key:", "object_type=", "reference_type="))]
-    text = "; ".join(lines)
-    return text.replace(":;", ":").replace("\t", " ")
+    """Hydra's and OmegaConf's multi-line messages (and their cause), folded into one line."""
+    text = str(err).split("Config search path")[0]
+    cause = err.__cause__ or err.__context__
+    if cause is not None and str(cause) and str(cause).splitlines()[0] not in text:
+        text += "\n" + str(cause)
+    lines = [ln.strip() for ln in text.splitlines()]
+    keep = [ln for ln in lines if ln and not ln.startswith(("object_type=", "reference_type=", "full_key:"))]
+    return "; ".join(keep).replace(":;", ":").replace("\t", " ")

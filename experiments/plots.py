@@ -219,14 +219,13 @@ def _degrees(value: float, positive: str, negative: str) -> str:
     return f"{abs(value):.0f}°{positive if value > 0 else negative if value < 0 else ''}"
 
 
-def _map_frame(ax: Axes, synthetic: bool) -> None:
+def _map_frame(ax: Axes, x: np.ndarray, y: np.ndarray, synthetic: bool) -> None:
     """Light equirectangular frame with 30-degree graticule, or a bare square for synthetic worlds."""
     ax.set_aspect("equal")
     for spine in ax.spines.values():
         spine.set_color("#c8ccd0")
     if synthetic:
-        ax.set(xticks=[], yticks=[])
-        ax.margins(0.12)
+        ax.set(xticks=[], yticks=[], xlim=(-0.8, x.max() + 0.8), ylim=(y.min() - 1.0, 0.8))
         return
     ax.set(xlim=(-180, 180), ylim=(-60, 85), xticks=range(-180, 181, 30), yticks=range(-60, 85, 30))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "E", "W")))
@@ -255,7 +254,7 @@ def plot_world_map(countries: pd.DataFrame, world: pd.DataFrame, *,
 
     fig = _new_figure((11, 5.7), title)
     ax = fig.subplots()
-    _map_frame(ax, synthetic)
+    _map_frame(ax, x, y, synthetic)
     drawn = np.argsort(-areas, kind="stable")  # big markers first, small ones on top
     known = drawn[mode.iloc[drawn].notna().to_numpy()]
     unknown = drawn[mode.iloc[drawn].isna().to_numpy()]

@@ -36,7 +36,7 @@ def adoption_cost(world: World, specs: list[StandardSpec], d: DecisionParams) ->
 def static_alignment(world: World, choices: list[str], p: ModelParams, sponsor_of: dict) -> np.ndarray:
     """Alignment of each country with each standard's sponsor, before any deal.
 
-    align[i, s] = [i in the sponsor's home] + political_similarity * (1 - |democracy_i - ref_s| / 10)
+    align[i, s] = [i in the sponsor's home] + political_similarity * (1 - |democracy_i - ref_s| / 5)
                   + sum of the sponsor's affinity weights over the blocs i belongs to.
     Standards without a sponsor and "none" have zero alignment.
     """
@@ -46,7 +46,8 @@ def static_alignment(world: World, choices: list[str], p: ModelParams, sponsor_o
         ref = (spec.political_reference if spec.political_reference is not None
                else float(world.democracy[sponsor.home].mean()) if len(sponsor.home) else 5.0)
         column = sponsor.is_home.astype(float)
-        column += p.decision.political_similarity * (1.0 - np.abs(world.democracy - ref) / 10.0)
+        # +1 for the same democracy score, 0 five points apart, -1 at the opposite end of the scale
+        column += p.decision.political_similarity * (1.0 - np.abs(world.democracy - ref) / 5.0)
         for bloc, weight in spec.affinity.items():
             column[world.resolve([bloc], f"sponsors.{sponsor.key}.affinity")] += weight
         align[:, s] = column

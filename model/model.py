@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 import mesa
-from mesa.agentset import AgentSet
 import numpy as np
+from mesa.agentset import AgentSet
 from scipy import sparse
 
 from . import metrics
