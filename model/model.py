@@ -157,7 +157,8 @@ class CredentialModel(mesa.Model):
         return float(self._travel_open[i, j])
 
     def accepted_share(self, idx) -> np.ndarray:
-        """Share of each country's travel whose destination accepts each option from it."""
+        """Share of each country's travel whose destination accepts each option from it (rows: idx)."""
+        idx = np.atleast_1d(idx)
         return self._accepted[idx] + self._recognised[idx]
 
     def _recognition_gain(self, i: int, j: int) -> np.ndarray:
