@@ -17,6 +17,7 @@ from omegaconf import DictConfig
 
 from .config import CONFIG_DIR, compose, one_line, register_schema, to_experiment
 from .output import write_results
+from .record import compare, format_table
 from .runner import model_from, replication_seeds, run_experiment
 from .summary import format_summary
 
@@ -41,6 +42,9 @@ def _hydra_main(cfg: DictConfig) -> float:
         sys.exit(1)
     if not exp.quiet:
         print(format_summary(results.summary, out_dir))
+        if exp.scenario.name == "historical_2021":  # the scenario calibrated to the public record
+            print("\nAgainst the public record (adopters; experiments/record.py):")
+            print(format_table(compare(results.timeseries)))
     return 1.0 - results.summary["fragmented_probability"]
 
 

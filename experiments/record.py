@@ -1,0 +1,88 @@
+"""The public record of 2021-2023 and the comparison of a run's adopters with it.
+
+Sources (see ../shared/DESIGN.md): European Commission counts of jurisdictions connected to the EU
+DCC gateway (EU included); no known foreign recognition of China's certificate; SMART Health Cards
+issued in the US and Canada plus about seven other governments by 2022; DIVOC in about five
+countries; ICAO VDS-NC issued by Australia and Japan.
+
+Usage: `python -m experiments.record RUN_DIR` prints the table for a finished run.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Fact:
+    standard: str
+    month: str  # YYYY-MM at which the count is taken
+    adopters: int  # countries and territories issuing or connected
+    source: str
+
+
+RECORD = (
+    Fact("eu_dcc", "2021-10", 43, "European Commission, 43 connected by 2021-10-18"),
+    Fact("eu_dcc", "2021-12", 60, "European Commission, 60 connected by 2021-12-21"),
+    Fact("eu_dcc", "2022-07", 72, "European Commission, 72 connected by 2022-07-01"),
+    Fact("eu_dcc", "2022-10", 76, "European Commission, 76 connected by 2022-10-14"),
+    Fact("eu_dcc", "2023-05", 78, "European Commission, 78 connected by May 2023"),
+    Fact("china_hc", "2022-12", 1, "China only: no foreign government recognised it"),
+    Fact("shc", "2022-12", 9, "US and Canada plus about seven other governments by 2022"),
+    Fact("divoc", "2022-12", 5, "India, Sri Lanka, the Philippines, Jamaica, Indonesia"),
+    Fact("vds_nc", "2022-12", 2, "Australia and Japan"),
+)
+
+
+def compare(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Model adopters (median and 5-95% band over replications) next to each recorded count."""
+    rows = []
+    months = pd.to_datetime(timeseries["month"]).dt.strftime("%Y-%m")
+    for fact in RECORD:
+        sel = timeseries[(timeseries["standard"] == fact.standard) & (months == fact.month)]
+        if sel.empty:
+            continue
+        adopters = sel["adopters"].astype(float)
+        rows.append({
+            "standard": fact.standard, "month": fact.month, "record": fact.adopters,
+            "model_median": float(adopters.median()), "model_p5": float(adopters.quantile(0.05)),
+            "model_p95": float(adopters.quantile(0.95)), "source": fact.source,
+        })
+    return pd.DataFrame(rows)
+
+
+def loss(table: pd.DataFrame) -> float:
+    """Calibration loss: mean squared relative error of the medians, counts below 5 taken as 5."""
+    if table.empty:
+        return float("nan")
+    scale = table["record"].clip(lower=5)
+    return float((((table["model_median"] - table["record"]) / scale) ** 2).mean())
+
+
+def format_table(table: pd.DataFrame) -> str:
+    lines = [f"{'standard':<10}{'month':<9}{'record':>7}{'model median':>14}{'5-95% band':>14}"]
+    for r in table.itertuples():
+        band = f"{r.model_p5:.0f}-{r.model_p95:.0f}"
+        lines.append(f"{r.standard:<10}{r.month:<9}{r.record:>7}{r.model_median:>14.0f}{band:>14}")
+    lines.append(f"loss (mean squared relative error): {loss(table):.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m experiments.record RUN_DIR", file=sys.stderr)
+        sys.exit(2)
+    path = Path(argv[0]) / "timeseries.parquet"
+    if not path.is_file():
+        print(f"error: {path}: no such file; give a run directory of experiments.run", file=sys.stderr)
+        sys.exit(2)
+    print(format_table(compare(pd.read_parquet(path))))
+
+
+if __name__ == "__main__":
+    main()
