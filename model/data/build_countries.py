@@ -183,16 +183,26 @@ def impute_population(df: pd.DataFrame, records: dict[str, dict]) -> pd.DataFram
     return df
 
 
+# Sourced estimates used instead of the subregion rule where that rule is far off (still flagged).
+# PRK: Bank of Korea estimate of North Korea's 2020 nominal GNI, 35.0 trillion won (reported by
+# BusinessKorea, Dec 2021), at the 2020 average rate of about 1,180 won per US$.
+SOURCED_GDP = {"PRK": 35.0e12 / 1180.0}
+
+
 def impute_gdp(df: pd.DataFrame) -> pd.DataFrame:
-    """Fill missing GDP with population x subregion median GDP per capita; flag it."""
+    """Fill missing GDP with a sourced estimate (SOURCED_GDP) or else population x subregion
+    median GDP per capita; flag it."""
     missing = df["gdp_usd"].isna()
     real = df[~missing & (df["population_imputed"] == 0)]
+    for code, value in SOURCED_GDP.items():
+        df.loc[missing & (df["iso3"] == code), "gdp_usd"] = value
+    missing_now = df["gdp_usd"].isna()
     per_capita = real["gdp_usd"] / real["population"]
     per_capita = per_capita.groupby(real["subregion"]).median()
-    fill = df.loc[missing, "population"] * df.loc[missing, "subregion"].map(per_capita)
+    fill = df.loc[missing_now, "population"] * df.loc[missing_now, "subregion"].map(per_capita)
     if fill.isna().any():
         raise ValueError("a subregion has no real GDP per capita")
-    df.loc[missing, "gdp_usd"] = fill
+    df.loc[missing_now, "gdp_usd"] = fill
     df["gdp_imputed"] = missing.astype(int)
     return df
 
