@@ -27,7 +27,7 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
         if results.config.plots:
             from .plots import write_plots
 
-            names = {sid: s["name"] for sid, s in results.summary["standards"].items()}
+            names = results.standard_names
             title = f"{results.summary['scenario']}: {results.summary['replications']} replications"
             write_plots(results.timeseries, results.countries, results.world, staging,
                         standard_names=names, title=title)

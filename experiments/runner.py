@@ -73,6 +73,21 @@ class Results:
     summary: dict
     choices: list[str]
 
+    @property
+    def standard_names(self) -> dict[str, str]:
+        """Display name of each option id, "none" included (for plots and tables)."""
+        return {sid: s["name"] for sid, s in self.summary["standards"].items()}
+
+    def summary_table(self) -> pd.DataFrame:
+        """One row per option: win probability with its interval, median adopters and travel share."""
+        rows = []
+        for sid, s in self.summary["standards"].items():
+            lo, hi = s.get("win_interval", (float("nan"), float("nan")))
+            rows.append({"standard": sid, "name": s["name"], "win_probability": s.get("win_probability"),
+                         "win_low": lo, "win_high": hi, "median_adopters": s["median_adopters"],
+                         "median_travel_share": s["median_travel_share"]})
+        return pd.DataFrame(rows).set_index("standard")
+
 
 def run_experiment(scenario: str | None = "historical_2021", overrides: list[str] | tuple[str, ...] = (),
                    *, config: ExperimentConfig | None = None, progress: bool = False) -> Results:
