@@ -62,9 +62,12 @@ def validate_experiment(cfg: ExperimentConfig) -> None:
 
 def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
     """Turn a composed config into typed dataclasses and check every range."""
-    exp = cfg if isinstance(cfg, ExperimentConfig) else OmegaConf.to_object(cfg)
-    if not isinstance(exp, ExperimentConfig):  # composed without the schema
-        exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), cfg))
+    if isinstance(cfg, ExperimentConfig):
+        exp = cfg
+    else:  # re-merge onto the schema: a key it lacks (even one appended with +key=...) raises
+        plain = OmegaConf.to_container(cfg, resolve=True)
+        plain.pop("hydra", None)
+        exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), plain))
     validate_experiment(exp)
     validate_world(exp.world)
     model_params(exp).validate()

@@ -43,3 +43,30 @@ def choose(utility: np.ndarray, available: np.ndarray, rationality: float, unifo
     # guard against rounding at the top of the CDF: never pick an unavailable option
     last = probs.shape[-1] - 1 - np.argmax(np.flip(probs > 0, axis=-1), axis=-1)
     return np.minimum(picked, last)
+
+
+def choose_one(utility: list[float], available: list[bool], rationality: float, uniform: float) -> int:
+    """`choose` for a single row, in plain Python: the fast path for one agent's decision.
+
+    Same arithmetic as `choose` (weights exp(lambda (U - max)), normalised, cumulated in order), so
+    both paths pick the same option for the same draw.
+    """
+    best = max(u for u, a in zip(utility, available, strict=True) if a)
+    if math.isinf(rationality):
+        weights = [1.0 if a and u == best else 0.0 for u, a in zip(utility, available, strict=True)]
+    else:
+        weights = [math.exp(rationality * (u - best)) if a else 0.0
+                   for u, a in zip(utility, available, strict=True)]
+    total = 0.0
+    for w in weights:  # a plain loop, not sum(): Python 3.12's sum() compensates rounding, numpy does not
+        total += w
+    cdf, running = [], 0.0
+    for w in weights:
+        running += w / total
+        cdf.append(running)
+    target = uniform * cdf[-1]
+    last = max(k for k, w in enumerate(weights) if w > 0)
+    for k, c in enumerate(cdf):
+        if c > target:
+            return min(k, last)
+    return last

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from . import metrics
 from .agents import Country, Organisation, Sponsor
-from .choice import choose
+from .choice import choose, choose_one
 from .params import NONE, ModelParams, WorldParams, add_months, months_between
 from .world import World, build_world
 
@@ -133,17 +133,23 @@ class CredentialModel(mesa.Model):
         travel = self.world.travel
         if sparse.issparse(travel):
             self._travel_open = sparse.csr_matrix(travel @ sparse.diags(self.openness))
+            self._travel_open.sort_indices()
+            rows = np.repeat(np.arange(self.world.n, dtype=np.int64), np.diff(self._travel_open.indptr))
+            self._open_keys = rows * self.world.n + self._travel_open.indices
             self._travel_open_cols = self._travel_open.tocsc()
             self._open_total = np.asarray(self._travel_open.sum(axis=1)).ravel()
         else:
             self._travel_open = travel * self.openness[None, :]
             self._open_total = self._travel_open.sum(axis=1)
         self._accepted = np.asarray(self._travel_open @ self.bridges[self.state])
-        # travel to partners that recognise i's credential whatever its standard (recognition deals)
+        # travel to partners that recognise i's credential whatever its standard (recognition deals):
+        # recognised[i, c] = sum over partners j of open_travel[i, j] * (1 - bridges[state_j, c])
         self._recognised = np.zeros_like(self._accepted)
-        for i, partners in enumerate(self.recognition):
-            for j in partners:
-                self._recognised[i] += self._recognition_gain(i, j)
+        pairs = [(i, j) for i, partners in enumerate(self.recognition) for j in partners]
+        if pairs:
+            rows, cols = np.array(pairs).T
+            shares = self._open_shares(rows, cols)
+            np.add.at(self._recognised, rows, shares[:, None] * (1.0 - self.bridges[self.state[cols]]))
 
     def _travel_column(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows i with travel to j and the open travel shares i -> j."""
@@ -153,17 +159,20 @@ class CredentialModel(mesa.Model):
             return cols.indices[lo:hi], cols.data[lo:hi]
         return slice(None), self._travel_open[:, j]
 
-    def _travel_open_at(self, i: int, j: int) -> float:
-        return float(self._travel_open[i, j])
+    def _open_shares(self, rows, cols) -> np.ndarray:
+        """Open travel shares rows[k] -> cols[k], elementwise (ints or arrays)."""
+        if not sparse.issparse(self._travel_open):
+            return self._travel_open[rows, cols]
+        # sorted CSR: entry keys row * n + col are increasing, so a binary search finds each pair
+        keys = np.asarray(rows, dtype=np.int64) * self.world.n + np.asarray(cols, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._open_keys, keys), len(self._open_keys) - 1)
+        found = self._open_keys[pos] == keys
+        return np.where(found, self._travel_open.data[pos], 0.0)
 
     def accepted_share(self, idx) -> np.ndarray:
         """Share of each country's travel whose destination accepts each option from it (rows: idx)."""
         idx = np.atleast_1d(idx)
         return self._accepted[idx] + self._recognised[idx]
-
-    def _recognition_gain(self, i: int, j: int) -> np.ndarray:
-        """Extra acceptance i gets from j recognising its credential, for each option of i."""
-        return self._travel_open_at(i, j) * (1.0 - self.bridges[self.state[j]])
 
     def accepted_share_reference(self, i: int) -> np.ndarray:
         """The same quantity by a plain loop over partners: the per-agent reference path."""
@@ -193,24 +202,26 @@ class CredentialModel(mesa.Model):
         if d.kernel == "agents":
             accepted = np.array([self.accepted_share_reference(int(i)) for i in idx])
         else:
-            accepted = self.accepted_share(idx)
+            accepted = self._accepted[idx] + self._recognised[idx]
         current = self.state[idx]
-        options = np.arange(len(self.choices))
-        other = options[None, :] != current[:, None]
-        utility = (d.network_weight * self.demand) * self.openness[idx, None] * accepted
+        rows = np.arange(len(idx))
+        utility = (d.network_weight * self.demand * self.openness[idx])[:, None] * accepted
         utility += d.alignment_weight * self.alignment[idx]
-        utility -= d.privacy_weight * self.concern[idx, None] * self.surveillance[None, :]
-        utility -= d.adoption_cost * self.cost[idx] * other  # cost column of "none" is zero
-        utility += d.endorsement_weight * self.endorsed[None, :]
-        utility -= d.switching_cost * (other & (current != 0)[:, None])
-        utility += self.quality[None, :]
+        utility -= (d.privacy_weight * self.concern[idx])[:, None] * self.surveillance
+        utility += d.endorsement_weight * self.endorsed + self.quality
+        # adopting costs the set-up cost (zero for "none" and for the standard already in use);
+        # leaving a standard in use costs the switching cost
+        cost = d.adoption_cost * self.cost[idx]
+        cost[rows, current] = 0.0
+        cost += d.switching_cost * (current != 0)[:, None]
+        cost[rows, current] -= d.switching_cost * (current != 0)
+        utility -= cost
         return utility
 
     def decide(self, i: int) -> int:
         """The option country i picks now, by logit at this month's pre-drawn uniform."""
-        utility = self.utilities(i)
-        return int(choose(utility, self.launched[None, :], self.params.decision.rationality,
-                          self.choice_draws[i:i + 1])[0])
+        return choose_one(self.utilities(i)[0].tolist(), self._launched_list, self.params.decision.rationality,
+                          float(self.choice_draws[i]))
 
     def consider_deal(self, i: int, standard: int, incentive: float) -> bool:
         """Whether country i accepts a deal: logit between staying and adopting with the incentive."""
@@ -233,27 +244,33 @@ class CredentialModel(mesa.Model):
         delta = self.bridges[option] - self.bridges[old]
         rows, shares = self._travel_column(i)
         self._accepted[rows] += shares[:, None] * delta[None, :]
-        for j in self.recognition[i]:  # j's recognition of i no longer adds what i's standard gives
-            self._recognised[j] -= self._travel_open_at(j, i) * delta
+        if self.recognition[i]:  # partners' recognition of i no longer adds what i's standard gives
+            partners = np.fromiter(self.recognition[i], dtype=np.int64)
+            shares = self._open_shares(partners, np.full(len(partners), i))
+            self._recognised[partners] -= shares[:, None] * delta[None, :]
 
     def bridge(self, a: int, b: int) -> None:
         self.bridges[a, b] = self.bridges[b, a] = 1.0
         self._refresh_travel()
 
-    def add_recognition(self, i: int, j: int) -> None:
-        if j in self.recognition[i]:
+    def add_recognition(self, i: int, partners) -> None:
+        """Mutual recognition between i and each partner (an int or an array of them)."""
+        new = np.array([j for j in np.atleast_1d(partners).tolist() if j != i and j not in self.recognition[i]],
+                       dtype=np.int64)
+        if len(new) == 0:
             return
-        self.recognition[i].add(j)
-        self.recognition[j].add(i)
-        self._recognised[i] += self._recognition_gain(i, j)
-        self._recognised[j] += self._recognition_gain(j, i)
+        self.recognition[i].update(new.tolist())
+        for j in new.tolist():
+            self.recognition[j].add(i)
+        mine = np.full(len(new), i)
+        out_shares, in_shares = self._open_shares(mine, new), self._open_shares(new, mine)
+        self._recognised[i] += out_shares @ (1.0 - self.bridges[self.state[new]])
+        self._recognised[new] += in_shares[:, None] * (1.0 - self.bridges[self.state[i]])[None, :]
 
     def sign_sponsor_deal(self, i: int, sponsor: Sponsor, duration: int) -> None:
         self.set_state(i, sponsor.standard)
         self.locked_until[i] = max(self.locked_until[i], self.month + duration)
-        for j in sponsor.home:
-            if j != i:
-                self.add_recognition(i, int(j))
+        self.add_recognition(i, sponsor.home)
         self.alignment[i, sponsor.standard] += self.params.decision.deal_alignment
         self.deals_signed += 1
 
@@ -302,23 +319,27 @@ class CredentialModel(mesa.Model):
         if not pd.enabled or pd.rate <= 0 or pd.max_per_month <= 0 or len(first) == 0:
             return
         talks = np.flatnonzero(self.rng.random(len(first)) < pd.rate)
-        signed = 0
+        if len(talks) == 0:
+            return
+        i, j = first[talks], second[talks]
+        si, sj = self.state[i], self.state[j]
         value = d.network_weight * self.demand
-        for t in talks.tolist():
-            i, j = int(first[t]), int(second[t])
-            if j in self.recognition[i]:
+        # each side gains the travel the other would newly accept, and pays the privacy cost of
+        # verifying the other's credential if that is online (the issuer's servers see each check)
+        gain_i = value * self.openness[i] * self._open_shares(i, j) * (1.0 - self.bridges[sj, si])
+        gain_j = value * self.openness[j] * self._open_shares(j, i) * (1.0 - self.bridges[si, sj])
+        gain_i -= pd.recognition_privacy * self.concern[i] * self.surveillance[sj] * self.online[sj]
+        gain_j -= pd.recognition_privacy * self.concern[j] * self.surveillance[si] * self.online[si]
+        signed = 0
+        for a, b in zip(i[(gain_i > 0) & (gain_j > 0)].tolist(), j[(gain_i > 0) & (gain_j > 0)].tolist(),
+                        strict=True):
+            if b in self.recognition[a]:
                 continue
-            si, sj = self.state[i], self.state[j]
-            gain_i = value * self.openness[i] * self._travel_open_at(i, j) * (1.0 - self.bridges[sj, si])
-            gain_j = value * self.openness[j] * self._travel_open_at(j, i) * (1.0 - self.bridges[si, sj])
-            gain_i -= pd.recognition_privacy * self.concern[i] * self.surveillance[sj] * self.online[sj]
-            gain_j -= pd.recognition_privacy * self.concern[j] * self.surveillance[si] * self.online[si]
-            if gain_i > 0 and gain_j > 0:
-                self.add_recognition(i, j)
-                self.deals_signed += 1
-                signed += 1
-                if signed >= pd.max_per_month:
-                    break
+            self.add_recognition(a, b)
+            self.deals_signed += 1
+            signed += 1
+            if signed >= pd.max_per_month:
+                break
 
     def _apply(self, action) -> None:
         """Carry out a launch or a dated scenario event."""
@@ -356,6 +377,10 @@ class CredentialModel(mesa.Model):
                 self.set_state(i, standard)
                 if ev.duration:
                     self.locked_until[i] = max(self.locked_until[i], self.month + ev.duration)
+
+    @property
+    def _launched_list(self) -> list[bool]:
+        return self.launched.tolist()
 
     def _launch(self, standard: int, adopters: np.ndarray) -> None:
         self.launched[standard] = True

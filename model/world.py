@@ -79,7 +79,7 @@ def read_countries(path: str | Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"world.countries_file: no such file '{path}'")
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     if not rows:
         raise ConfigError(f"{path}: no rows; expected columns {', '.join(REQUIRED_COLUMNS)}")
@@ -97,7 +97,7 @@ def read_countries(path: str | Path) -> dict[str, np.ndarray]:
     for name in ("lat", "lon", "population", "gdp_usd", "democracy"):
         try:
             cols[name] = np.array([float(r[name]) for r in rows])
-        except ValueError as err:
+        except (TypeError, ValueError) as err:
             raise ConfigError(f"{path}: column '{name}' must be numeric and filled ({err})") from None
     for name in ("population", "gdp_usd"):
         if (cols[name] <= 0).any():
@@ -152,7 +152,7 @@ def read_flows(path: str | Path, index: dict[str, int]) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"world.flows_file: no such file '{path}'")
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in ("origin", "destination", "flow") if c not in (reader.fieldnames or [])]
         if missing:
@@ -164,12 +164,14 @@ def read_flows(path: str | Path, index: dict[str, int]) -> np.ndarray:
                     raise ConfigError(f"{path}:{line}: unknown country '{row[end]}' in column {end}")
             try:
                 value = float(row["flow"])
-            except ValueError:
+            except (TypeError, ValueError):
                 raise ConfigError(f"{path}:{line}: flow '{row['flow']}' is not a number") from None
             if not np.isfinite(value) or value < 0:
                 raise ConfigError(f"{path}:{line}: flow {value} must be a finite number >= 0")
             flows[index[row["origin"]], index[row["destination"]]] += value
     np.fill_diagonal(flows, 0.0)
+    if not flows.any():
+        raise ConfigError(f"{path}: no travel between distinct countries; every flow is zero or missing")
     return flows
 
 
@@ -216,11 +218,19 @@ def from_countries(p: WorldParams) -> World:
 
 
 def synthetic(p: WorldParams, rng: np.random.Generator) -> World:
-    """A synthetic world of identical countries on a graph; every tie carries equal travel."""
+    """A synthetic world of identical countries on a graph.
+
+    Each country splits its travel equally over its ties and every country carries the same weight
+    (1/n) in world travel, so travel-weighted shares are shares of countries.
+    """
     n, k = p.n, p.mean_degree
     seed = int(rng.integers(2**31 - 1))
-    if p.graph == "complete":
-        graph = nx.complete_graph(n)
+    if p.graph in ("watts_strogatz", "ring_lattice") and max(2, round(k)) >= n:
+        raise ConfigError(f"world.mean_degree = {k!r}: must be below world.n = {n} for a {p.graph} graph")
+    if p.graph == "complete":  # built directly: networkx would hold n^2 / 2 edges as Python dicts
+        flows = np.ones((n, n)) - np.eye(n)
+        use_sparse = bool(p.sparse)
+        graph = None
     elif p.graph == "erdos_renyi":
         graph = nx.gnp_random_graph(n, min(k / (n - 1), 1.0), seed=seed)
     elif p.graph == "barabasi_albert":
@@ -233,12 +243,11 @@ def synthetic(p: WorldParams, rng: np.random.Generator) -> World:
         side = max(2, round(n ** 0.5))
         graph = nx.convert_node_labels_to_integers(nx.grid_2d_graph(side, side, periodic=True))
         n = graph.number_of_nodes()
-    adjacency = nx.to_scipy_sparse_array(graph, nodelist=range(n), format="csr", dtype=float)
-    flows = sparse.csr_matrix(adjacency)
-    use_sparse = p.sparse if p.sparse is not None else _density(flows) < 0.05
-    travel, weight = _normalise(flows, use_sparse)
-    if (weight == 0).any():  # isolated countries still count as one country each
-        weight = np.full(n, 1.0 / n)
+    if graph is not None:
+        flows = sparse.csr_matrix(nx.to_scipy_sparse_array(graph, nodelist=range(n), format="csr", dtype=float))
+        use_sparse = p.sparse if p.sparse is not None else _density(flows) < 0.05
+    travel, _ = _normalise(flows, use_sparse)
+    weight = np.full(n, 1.0 / n)  # every synthetic country sends one unit of travel (isolated ones too)
     codes = np.array([f"C{i:05d}" for i in range(n)])
     ones = np.ones(n)
     return World(

@@ -55,3 +55,16 @@ def test_choice_frequencies_follow_the_probabilities():
     freq = np.bincount(picked, minlength=3) / 20000
     p = choice_probabilities(u[0], np.ones(3, bool), 1.5)
     assert np.abs(freq - p).max() < 0.015  # about 4 standard errors
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.7, 4.0, 50.0, math.inf])
+def test_single_row_fast_path_picks_exactly_what_the_vectorised_path_picks(lam):
+    from model.choice import choose_one
+
+    rng = np.random.default_rng(7)
+    u = np.round(rng.normal(size=(3000, 6)), 1)  # rounding creates exact ties
+    available = rng.random((3000, 6)) < 0.8
+    available[:, 0] = True
+    draws = rng.random(3000)
+    fast = [choose_one(u[r].tolist(), available[r].tolist(), lam, float(draws[r])) for r in range(3000)]
+    assert fast == choose(u, available, lam, draws).tolist()

@@ -65,3 +65,14 @@ def test_vectorised_kernel_matches_per_agent_reference_on_the_real_world():
     fast = _trajectory(build_model("historical_2021", [*common, "decision.kernel=vectorised"]))
     plain = _trajectory(build_model("historical_2021", [*common, "decision.kernel=agents"]))
     assert np.allclose(fast, plain, rtol=0, atol=1e-9)
+
+
+def test_sparse_and_dense_storage_give_the_same_run():
+    common = ["world=small_world", "world.n=60", "scenario=symmetric_lock_in", "scenario.horizon=24",
+              "decision.revision_rate=0.3", "decision.rationality=3", "pair_deals.enabled=true",
+              "pair_deals.min_travel=0.1", "pair_deals.rate=0.1"]
+    dense_model = build_model(None, [*common, "world.sparse=false"])
+    sparse_model = build_model(None, [*common, "world.sparse=true"])
+    assert sparse_model.world.is_sparse and not dense_model.world.is_sparse
+    assert np.allclose(_trajectory(dense_model), _trajectory(sparse_model), rtol=0, atol=1e-9)
+    assert sum(len(r) for r in sparse_model.recognition) > 0  # the recognition path was exercised

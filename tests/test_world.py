@@ -14,8 +14,8 @@ from model.params import GRAPHS
 from model.world import (
     EARTH_RADIUS_KM,
     from_countries,
-    great_circle_km,
     gravity_flows,
+    great_circle_km,
     read_countries,
     read_flows,
     synthetic,
