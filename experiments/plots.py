@@ -178,9 +178,9 @@ def plot_interoperability(timeseries: pd.DataFrame, *, standard_names: dict[str,
 
 def plot_deals(timeseries: pd.DataFrame, *, standard_names: dict[str, str] | None = None,
                title: str = "") -> Figure:
-    """Cumulative number of recognition deals signed by month, across all sponsors."""
+    """Cumulative deals signed by month: sponsor deals, deal waves and country-to-country recognition."""
     _require(timeseries, DEALS_COLUMNS, "timeseries")
-    fig, ax = _run_series(timeseries, "deals", "Cumulative deals signed (count)", title)
+    fig, ax = _run_series(timeseries, "deals", "Cumulative deals signed (sponsor and bilateral, count)", title)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return fig

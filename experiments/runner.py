@@ -49,6 +49,8 @@ class RunRecord:
     travel_share: np.ndarray
     interoperability: np.ndarray
     deals: np.ndarray
+    outside_home: np.ndarray
+    hhi: np.ndarray
     final_state: np.ndarray
     adopted_month: np.ndarray
     outcome: dict
@@ -58,7 +60,7 @@ def run_replication(exp: ExperimentConfig, replication: int, seed: int) -> RunRe
     model = model_from(exp, seed).run()
     h = model.history
     return RunRecord(replication, seed, h.adopters, h.population_share, h.gdp_share, h.travel_share,
-                     h.interoperability, h.deals, model.state.copy(), model.adopted_month.copy(),
+                     h.interoperability, h.deals, h.outside_home, h.hhi, model.state.copy(), model.adopted_month.copy(),
                      model.outcome())
 
 
@@ -119,7 +121,10 @@ def _month_date(month: str) -> dt.date:
 
 
 def timeseries_table(records: list[RunRecord], choices: list[str], months: list[dt.date]) -> pd.DataFrame:
-    """One row per replication x month x option, plus a row per replication x month for "all"."""
+    """One row per replication x month x option, plus a row per replication x month for "all".
+
+    `adopters_outside_home` counts adopters outside the sponsor's home (zero for unsponsored
+    standards); `hhi` (on "all" rows) is the concentration of credentialled travel over standards."""
     horizon, k = len(months), len(choices)
     frames = []
     for rec in records:
@@ -132,15 +137,17 @@ def timeseries_table(records: list[RunRecord], choices: list[str], months: list[
             "population_share": rec.population_share.ravel(),
             "gdp_share": rec.gdp_share.ravel(),
             "travel_share": rec.travel_share.ravel(),
+            "adopters_outside_home": rec.outside_home.ravel(),
         })
         overall = pd.DataFrame({
             "replication": rec.replication, "seed": rec.seed, "step": np.arange(horizon),
             "month": np.array(months, dtype=object), "standard": "all",
-            "interoperability": rec.interoperability, "deals": rec.deals,
+            "interoperability": rec.interoperability, "deals": rec.deals, "hhi": rec.hhi,
         })
         frames += [per_option, overall]
     table = pd.concat(frames, ignore_index=True)
     table["adopters"] = table["adopters"].astype("Int64")
+    table["adopters_outside_home"] = table["adopters_outside_home"].astype("Int64")
     table["deals"] = table["deals"].astype("Int64")
     table["standard"] = table["standard"].astype(str)
     return table.sort_values(["replication", "step"], kind="stable", ignore_index=True)

@@ -45,7 +45,7 @@ class CredentialModel(mesa.Model):
         self.launched = np.zeros(k, dtype=bool)
         self.launched[0] = True
         self.endorsed = np.zeros(k, dtype=bool)
-        self.bridges = np.eye(k)  # bridges[a, b] = 1: a destination on b accepts a credentials
+        self.bridges = np.eye(k)  # bridges[a, b] = 1: a destination on a accepts b credentials
         self.bridges[0, 0] = 0.0  # "none" is national-only: accepted only through recognition deals
 
         # per-country state
@@ -359,7 +359,7 @@ class CredentialModel(mesa.Model):
             incentive = sponsor.spec.incentive if ev.incentive is None else ev.incentive
             duration = sponsor.spec.duration if ev.duration is None else ev.duration
             for i in countries.tolist():
-                if self.state[i] != standard and self.locked_until[i] <= self.month:
+                if self.state[i] != standard and self.locked_until[i] <= self.month and not sponsor.is_home[i]:
                     sponsor.offer(i, incentive, duration, funded=False)
         elif ev.type == "privacy_scandal":
             if ev.surveillance is not None:

@@ -115,7 +115,7 @@ class EventSpec:
     surveillance: float | None = None  # privacy_scandal: the standard's new surveillance level, [0, 1]
     concern: float | None = None  # privacy_scandal: multiplier on the countries' privacy concern, >= 0
     incentive: float | None = None  # deal_wave: utility offered; None = the sponsor's incentive
-    duration: int | None = None  # deal_wave and adopt: months locked in; None = the sponsor's duration
+    duration: int | None = None  # deal_wave: months locked in, None = the sponsor's; adopt: None = no lock
     by: str = "WHO"  # endorse and bridge: the multilateral organisation
     note: str = ""  # free text: what happened and the source
 
@@ -215,6 +215,11 @@ class ModelParams:
             self._validate_event(ev, f"scenario.events.{name}")
         return self
 
+    def launch_month(self, sid: str) -> str:
+        """The month a standard launches: a launch event's date if any, else its own launch."""
+        dates = [ev.date for ev in self.scenario.events.values() if ev.type == "launch" and ev.standard == sid]
+        return dates[0] if dates else self.standards[sid].launch
+
     def require_standard(self, sid: str, key: str) -> None:
         if sid not in self.standards:
             raise ConfigError(f"{key}: unknown standard '{sid}'; known: {sorted(self.standards)}")
@@ -230,6 +235,11 @@ class ModelParams:
         if ev.type in ("launch", "endorse", "deal_wave", "adopt") or (
                 ev.type == "privacy_scandal" and ev.surveillance is not None):
             self.require_standard(ev.standard, f"{key}.standard")
+        if ev.type in ("adopt", "deal_wave"):
+            launch = self.launch_month(ev.standard)
+            if months_between(launch, ev.date) < 0:
+                raise ConfigError(f"{key}.date: {ev.date} is before {ev.standard}'s launch {launch}; "
+                                  "countries can only adopt a launched standard")
         if ev.type == "deal_wave" and not self.standards[ev.standard].sponsor:
             raise ConfigError(f"{key}.standard: '{ev.standard}' has no sponsor to offer deals")
         if ev.type == "bridge":

@@ -51,6 +51,8 @@ CASES = {
                             ["scenario.events.demand_gone.date", "2030-01", "2021-01..2023-12"]),
     "event_before_start": (["scenario.events.demand_gone.date=2020-12"],
                            ["scenario.events.demand_gone.date", "2020-12", "2021-01..2023-12"]),
+    "adopt_before_launch": (["scenario=us_federal_pass", "scenario.events.federal_pass.date=2021-02"],
+                            ["scenario.events.federal_pass.date", "2021-02", "shc", "2021-06"]),
     "horizon_cuts_off_events": (["scenario.horizon=6"], ["scenario.events.", "2021-01..2021-06"]),
     "synthetic_too_small": (["scenario=symmetric_lock_in", "world.n=1"], ["world.n", ">= 2"]),
     "flows_kind_without_file": (["world.kind=flows"], ["world.flows_file", "origin,destination,flow"]),

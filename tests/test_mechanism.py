@@ -217,11 +217,12 @@ def test_deal_wave_offers_to_every_listed_country_without_spending_the_budget():
     events = {"wave": EventSpec(date="2021-02", type="deal_wave", standard="s2", countries=["NORTH", "CCC"])}
     m = tiny_model(standards=two_standards(s2={"sponsor": "sp", "initial_adopters": ["AAA"]}),
                    sponsors=sponsors, events=events)
+    m.sponsors.to_list()[0].is_home[B] = True  # B is now a home country: no offer to itself
     m.step()
     m.step()
-    assert [m.choices[s] for s in m.state] == ["s2", "s2", "s2"]
-    assert m.deals_signed == 2 and m.sponsors.to_list()[0].budget == 0.0
-    assert (m.locked_until[[B, C]] == 1 + 6).all()
+    assert [m.choices[s] for s in m.state] == ["s2", "none", "s2"]
+    assert m.deals_signed == 1 and m.sponsors.to_list()[0].budget == 0.0
+    assert m.locked_until[C] == 1 + 6 and m.locked_until[B] == 0
 
 
 def test_initial_share_adopts_that_share_of_free_countries_at_random():
