@@ -76,3 +76,11 @@ def test_sparse_and_dense_storage_give_the_same_run():
     assert sparse_model.world.is_sparse and not dense_model.world.is_sparse
     assert np.allclose(_trajectory(dense_model), _trajectory(sparse_model), rtol=0, atol=1e-9)
     assert sum(len(r) for r in sparse_model.recognition) > 0  # the recognition path was exercised
+
+
+def test_single_country_fast_path_equals_the_general_utilities_bit_for_bit():
+    m = build_model("historical_2021", ["decision.revision_rate=0.3"])
+    for _ in range(20):
+        m.step()
+        for i in range(m.world.n):
+            assert m._utility_row(i).tolist() == m.utilities(i)[0].tolist()
