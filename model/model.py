@@ -245,8 +245,9 @@ class CredentialModel(mesa.Model):
     def decide(self, i: int) -> int:
         """The option country i picks now, by logit at this month's pre-drawn uniform."""
         utility = self.utilities(i)[0] if self.params.decision.kernel == "agents" else self._utility_row(i)
-        return choose_one(utility.tolist(), self._launched_list, self.params.decision.rationality,
-                          float(self.choice_draws[i]))
+        d = self.params.decision
+        return choose_one(utility.tolist(), self._launched_list, d.rationality, float(self.choice_draws[i]),
+                          d.choice_rule)
 
     def consider_deal(self, i: int, standard: int, incentive: float) -> bool:
         """Whether country i accepts a deal: logit between staying and adopting with the incentive."""
@@ -327,6 +328,8 @@ class CredentialModel(mesa.Model):
         n = self.world.n
         self.revising = (self.rng.random(n) < self.params.decision.revision_rate) & (
             self.locked_until <= self.month)
+        if not self.params.decision.adopters_revise:
+            self.revising &= self.state == 0
         self.choice_draws = self.rng.random(n)
         d = self.params.decision
         if d.update == "random_sequential":
@@ -342,8 +345,9 @@ class CredentialModel(mesa.Model):
         idx = np.flatnonzero(self.revising)
         if len(idx) == 0:
             return
-        picked = choose(self.utilities(idx), self.launched[None, :], self.params.decision.rationality,
-                        self.choice_draws[idx])
+        d = self.params.decision
+        picked = choose(self.utilities(idx), self.launched[None, :], d.rationality, self.choice_draws[idx],
+                        d.choice_rule)
         for i, option in zip(idx.tolist(), picked.tolist(), strict=True):
             self.set_state(i, option)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 NONE = "none"  # the outside option: paper or national-only certificates
 UPDATES = ("random_sequential", "simultaneous")
 KERNELS = ("vectorised", "agents")
+CHOICE_RULES = ("logit", "linear")
 STRATEGIES = ("travel_partners", "aligned", "influential", "random")
 VERIFICATION = ("online", "offline")
 WORLD_KINDS = ("gravity", "flows", "synthetic")
@@ -46,6 +47,8 @@ class DecisionParams:
     revision_rate: float = 0.05  # probability a non-locked country revises in a month, [0, 1]
     update: str = "random_sequential"  # "random_sequential" (Mesa shuffle_do) or "simultaneous"
     kernel: str = "vectorised"  # "vectorised" (model-owned arrays) or "agents" (per-agent Python loops)
+    choice_rule: str = "logit"  # "logit", or "linear" (P proportional to max(U, 0): the Polya-urn limit)
+    adopters_revise: bool = True  # False: a country that issues a standard never revises (deals aside)
     network_weight: float = 4.0  # utility of having 100% of own travel accept the credential, >= 0
     alignment_weight: float = 1.0  # utility per unit of alignment with the standard's sponsor, >= 0
     political_similarity: float = 1.0  # alignment from democracy-score similarity to the sponsor, >= 0
@@ -172,6 +175,7 @@ class ModelParams:
         _unit(d.revision_rate, "decision.revision_rate")
         _choice(d.update, "decision.update", UPDATES)
         _choice(d.kernel, "decision.kernel", KERNELS)
+        _choice(d.choice_rule, "decision.choice_rule", CHOICE_RULES)
         for key in ("network_weight", "alignment_weight", "political_similarity", "deal_alignment",
                     "privacy_weight", "adoption_cost", "endorsement_weight", "switching_cost"):
             _nonneg(getattr(d, key), f"decision.{key}")

@@ -68,3 +68,22 @@ def test_single_row_fast_path_picks_exactly_what_the_vectorised_path_picks(lam):
     draws = rng.random(3000)
     fast = [choose_one(u[r].tolist(), available[r].tolist(), lam, float(draws[r])) for r in range(3000)]
     assert fast == choose(u, available, lam, draws).tolist()
+
+
+def test_linear_rule_is_proportional_to_positive_utility():
+    p = choice_probabilities(np.array([0.0, 1.0, 3.0, -2.0]), np.ones(4, bool), 5.0, rule="linear")
+    assert p == pytest.approx([0.0, 0.25, 0.75, 0.0])
+    p = choice_probabilities(np.array([-1.0, 0.0, -3.0]), np.array([True, True, False]), 5.0, rule="linear")
+    assert p == pytest.approx([0.5, 0.5, 0.0])  # nothing positive: uniform over what is available
+
+
+def test_linear_rule_fast_path_matches_vectorised():
+    from model.choice import choose_one
+
+    rng = np.random.default_rng(3)
+    u = rng.normal(size=(2000, 4))
+    available = rng.random((2000, 4)) < 0.8
+    available[:, 0] = True
+    draws = rng.random(2000)
+    fast = [choose_one(u[r].tolist(), available[r].tolist(), 1.0, float(draws[r]), "linear") for r in range(2000)]
+    assert fast == choose(u, available, 1.0, draws, "linear").tolist()
