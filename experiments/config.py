@@ -44,6 +44,7 @@ class ExperimentConfig:
     workers: int = 1  # processes for the replications (1 = in this process), >= 1
     plots: bool = True  # write the PNG plots
     quiet: bool = False  # do not print the summary
+    analysis: str = ""  # "" or "record": also compare with the public record (table and figure)
 
 
 def register_schema() -> None:
@@ -58,6 +59,8 @@ def validate_experiment(cfg: ExperimentConfig) -> None:
         raise ConfigError(f"replications = {cfg.replications}: must be >= 1")
     if cfg.workers < 1:
         raise ConfigError(f"workers = {cfg.workers}: must be >= 1")
+    if cfg.analysis not in ("", "record"):
+        raise ConfigError(f"analysis = {cfg.analysis!r}: must be '' or 'record'")
 
 
 def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:

@@ -31,6 +31,12 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
             title = f"{results.summary['scenario']}: {results.summary['replications']} replications"
             write_plots(results.timeseries, results.countries, results.world, staging,
                         standard_names=names, title=title)
+        if results.config.analysis == "record":
+            from .record import compare, plot_record
+
+            table = compare(results.timeseries)
+            table.to_csv(staging / "record_comparison.csv", index=False)
+            plot_record(results.timeseries, table).savefig(staging / "record.png", dpi=150)
         written = []
         for item in sorted(staging.iterdir()):
             target = out_dir / item.name

@@ -72,6 +72,49 @@ def format_table(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def plot_record(timeseries: pd.DataFrame, table: pd.DataFrame, title: str = ""):
+    """EU DCC adopters by month (median, 90% band) against the Commission's counts, and the other
+    standards' adopters at 2022-12 (median, 90% band) against their recorded reach."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 4.8), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=[2, 1])
+    eu = timeseries[timeseries["standard"] == "eu_dcc"].copy()
+    eu["month"] = pd.to_datetime(eu["month"])
+    eu["adopters"] = eu["adopters"].astype(float)
+    by_month = eu.groupby("month")["adopters"]
+    q = by_month.quantile([0.05, 0.5, 0.95]).unstack()
+    left.fill_between(q.index, q[0.05], q[0.95], color="#0072B2", alpha=0.2, label="model, 5-95%")
+    left.plot(q.index, q[0.5], color="#0072B2", lw=2, label="model, median")
+    facts = table[table["standard"] == "eu_dcc"]
+    left.scatter(pd.to_datetime(facts["month"]), facts["record"], color="black", zorder=3, s=30,
+                 label="European Commission count")
+    left.axvline(pd.Timestamp("2023-07-01"), color="grey", ls="--", lw=1)
+    left.annotate("WHO network on the\nEU DCC framework (input)", (pd.Timestamp("2023-07-01"), 0.04),
+                  xycoords=("data", "axes fraction"), fontsize=8, color="grey", ha="right",
+                  xytext=(-4, 0), textcoords="offset points")
+    import matplotlib.dates as mdates
+
+    left.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    left.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    left.set(title="EU DCC: connected countries and territories", ylabel="adopters (count)", ylim=(0, None))
+    left.legend(loc="upper left", fontsize=8, frameon=False)
+    others = table[table["standard"] != "eu_dcc"].reset_index(drop=True)
+    y = range(len(others))
+    right.errorbar(others["model_median"], y, xerr=[others["model_median"] - others["model_p5"],
+                                                    others["model_p95"] - others["model_median"]],
+                   fmt="o", color="#0072B2", capsize=3, label="model median, 5-95%")
+    right.scatter(others["record"], y, marker="D", color="black", zorder=3, label="record")
+    right.set_yticks(list(y), [f"{s} ({m})" for s, m in zip(others["standard"], others["month"], strict=True)])
+    right.set(title="Other standards' reach", xlabel="adopters (count)", xlim=(0, None))
+    right.invert_yaxis()
+    right.legend(loc="lower right", fontsize=8, frameon=False)
+    for ax in (left, right):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title or "historical_2021 against the public record", fontweight="bold")
+    return fig
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:

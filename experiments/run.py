@@ -42,7 +42,7 @@ def _hydra_main(cfg: DictConfig) -> float:
         sys.exit(1)
     if not exp.quiet:
         print(format_summary(results.summary, out_dir))
-        if exp.scenario.name == "historical_2021":  # the scenario calibrated to the public record
+        if exp.analysis == "record" or exp.scenario.name == "historical_2021":  # calibrated to the record
             print("\nAgainst the public record (adopters; experiments/record.py):")
             print(format_table(compare(results.timeseries)))
     return 1.0 - results.summary["fragmented_probability"]

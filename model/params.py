@@ -44,7 +44,7 @@ class DecisionParams:
     """How a country values each standard and chooses among them (see docs/ODD.md, Submodels)."""
 
     rationality: float = 4.0  # logit lambda, >= 0; 0 = uniform choice, inf = best response
-    revision_rate: float = 0.05  # probability a non-locked country revises in a month, [0, 1]
+    revision_rate: float = 0.1  # probability a non-locked country revises in a month, [0, 1]
     update: str = "random_sequential"  # "random_sequential" (Mesa shuffle_do) or "simultaneous"
     kernel: str = "vectorised"  # "vectorised" (model-owned arrays) or "agents" (per-agent Python loops)
     choice_rule: str = "logit"  # "logit", or "linear" (P proportional to max(U, 0): the Polya-urn limit)
@@ -54,7 +54,7 @@ class DecisionParams:
     political_similarity: float = 1.0  # alignment from democracy-score similarity to the sponsor, >= 0
     deal_alignment: float = 0.5  # alignment gained per deal held with the sponsor, >= 0
     privacy_weight: float = 2.0  # utility cost of surveillance 1 for a country of privacy concern 1, >= 0
-    adoption_cost: float = 4.0  # one-off cost of setting up a standard, in utility, >= 0
+    adoption_cost: float = 2.0  # one-off cost of setting up a standard, in utility, >= 0
     openness_discount: float = 0.5  # share of the adoption cost an open standard saves, [0, 1]
     wealth_discount: float = 0.5  # share of the adoption cost the richest country saves, [0, 1]
     endorsement_weight: float = 1.0  # utility of a multilateral endorsement, >= 0
