@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test sweep bench lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} at {sys.executable}; install it with pyenv (see .python-version)"'
@@ -23,8 +23,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+sweep: $(STAMP)
+	$(BIN)/python -m experiments.sweep sweep=default
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_model.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) outputs multirun .pytest_cache
+	rm -rf $(VENV) outputs multirun sweeps .pytest_cache

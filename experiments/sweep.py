@@ -1,0 +1,89 @@
+"""Run a parameter sweep: `python -m experiments.sweep sweep=NAME [sweep.KEY=VALUE ...] [KEY=VALUE ...]`.
+
+`sweep=NAME` picks configs/sweep/NAME.yaml; `sweep.KEY=VALUE` changes one of its keys; any other
+override changes the experiment the sweep starts from (`scenario=who_endorses_china`). Results go
+to sweep.output (default sweeps/NAME); running the same command again resumes an unfinished sweep.
+
+Exit status: 0 when every run finished, 1 when some runs failed (they are rows with status
+"failed") or the sweep stopped on an error, 2 for a bad config (nothing written), 130 on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .config import CONFIG_DIR, one_line
+
+USAGE = """usage: python -m experiments.sweep [sweep=NAME] [sweep.KEY=VALUE ...] [EXPERIMENT_KEY=VALUE ...] [--cfg]
+
+  sweep=NAME         a named sweep from configs/sweep/: {names}
+  sweep.KEY=VALUE    change the sweep, e.g. sweep.replications=20 sweep.executor=dask sweep.workers=2
+                     sweep.output=DIR sweep.design=lhs sweep.samples=128 sweep.seed=3
+  KEY=VALUE          change the base experiment, e.g. scenario=who_endorses_china world.n=50
+  --cfg              print the resolved sweep and base experiment and the design size; run nothing
+
+Every key of a sweep is described in experiments/sweeps/spec.py and docs/sweeps.md."""
+
+
+def usage() -> str:
+    names = sorted(p.stem for p in (CONFIG_DIR / "sweep").glob("*.yaml"))
+    return USAGE.format(names=", ".join(names))
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print(usage())
+        return
+    show_config = "--cfg" in argv
+    argv = [a for a in argv if a != "--cfg"]
+    flags = [a for a in argv if a.startswith("-") and not a.startswith("~")]
+    if flags:
+        print(f"error: unknown option {flags[0]}; options are --cfg and --help", file=sys.stderr)
+        sys.exit(2)
+
+    from .sweeps.compose import load_sweep
+    from .sweeps.design import make_design
+
+    try:  # a bad config is reported in one line, before anything is written
+        sweep = load_sweep(argv)
+        if show_config:
+            design = make_design(sweep.spec, sweep.kinds)
+            print(sweep.resolved_yaml())
+            print(f"# {len(design)} points x {sweep.spec.replications} replications = "
+                  f"{len(design) * sweep.spec.replications} runs -> {sweep.folder}")
+            return
+    except Exception as err:
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        sys.exit(2)
+    _run(sweep, argv)
+
+
+def _run(sweep, argv: list[str]) -> None:
+    from model.params import ConfigError
+
+    from .sweeps.report import format_report
+    from .sweeps.runner import run_sweep
+
+    command = " ".join(["python -m experiments.sweep", *argv])
+    try:
+        results = run_sweep(sweep, command=command)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished runs are kept in {sweep.folder}; run the same command to resume",
+              file=sys.stderr)
+        sys.exit(130)
+    except ConfigError as err:  # found before anything was written (folder, first point, Dask address)
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as err:
+        print(f"error: {type(err).__name__}: {one_line(err)}; finished runs are kept in {sweep.folder}, "
+              "run the same command to resume", file=sys.stderr)
+        sys.exit(1)
+    print(format_report(sweep, results))
+    if results.failures:
+        print(f"error: {results.failures} of {len(results.runs)} runs failed", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
