@@ -1,0 +1,118 @@
+"""From command-line overrides to a checked sweep: the sweep config and its base experiment.
+
+Overrides of `sweep` and `sweep.*` go to configs/sweep_config.yaml (the named sweep from
+configs/sweep/); all others go, after the sweep's own `base` overrides, to the experiment
+config (configs/config.yaml). Each is composed once; design points are then set on copies of
+the typed experiment (see keys.py), never composed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+import yaml
+from omegaconf import OmegaConf
+
+from model.params import ConfigError
+
+from ..config import CONFIG_DIR, ExperimentConfig, compose, register_schema, to_experiment
+from .keys import check_parameters
+from .spec import SweepSpec, check_spec, output_folder, register_sweep_schema
+
+# What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
+IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
+MODEL_KEYS = ("world", "decision", "pair_deals", "standards", "sponsors", "scenario")
+# Experiment keys a sweep replaces with its own (sweep.seed, sweep.replications, sweep.workers).
+REPLACED = {"seed": "sweep.seed", "replications": "sweep.replications", "workers": "sweep.workers"}
+
+
+@dataclass
+class Sweep:
+    """A checked sweep: its config, the composed base experiment and the type of each swept key."""
+
+    spec: SweepSpec
+    base: ExperimentConfig
+    kinds: dict[str, type]
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self.spec.parameters)
+
+    @property
+    def choices(self) -> list[str]:
+        """Every option a country can end on: "none", then the standards."""
+        return ["none", *self.base.standards]
+
+    @property
+    def standard_names(self) -> dict[str, str]:
+        return {"none": "None (paper or national-only)",
+                **{sid: s.name or sid for sid, s in self.base.standards.items()}}
+
+    @property
+    def folder(self) -> str:
+        return output_folder(self.spec)
+
+    @cached_property
+    def config_hash(self) -> str:
+        """A short hash of everything the results depend on (not of how or where they are computed)."""
+        spec = dataclasses.asdict(self.spec)
+        base = dataclasses.asdict(self.base)
+        identity = {"sweep": {k: spec[k] for k in IDENTITY_KEYS}, "experiment": {k: base[k] for k in MODEL_KEYS}}
+        text = json.dumps(identity, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def resolved_yaml(self) -> str:
+        """The sweep and its base experiment, fully resolved, as YAML."""
+        both = {"sweep": dataclasses.asdict(self.spec), "experiment": dataclasses.asdict(self.base)}
+        return yaml.safe_dump(both, sort_keys=False, allow_unicode=True)
+
+
+def _key(override: str) -> str:
+    return override.lstrip("~+").split("=", 1)[0].split("@", 1)[0]
+
+
+def split_overrides(overrides: list[str]) -> tuple[list[str], list[str]]:
+    """(overrides of the sweep config, overrides of the experiment), each in the given order."""
+    sweep, experiment = [], []
+    for o in overrides:
+        key = _key(o)
+        (sweep if key == "sweep" or key.startswith("sweep.") else experiment).append(o)
+    return sweep, experiment
+
+
+def compose_spec(overrides: list[str]) -> SweepSpec:
+    """Compose configs/sweep_config.yaml with the sweep overrides into a typed SweepSpec.
+
+    `sweep.parameters={KEY: {...}}` merges into the named sweep's parameters: it adds KEY or
+    changes the fields given (Hydra would refuse a new KEY without `++`, so it is added here).
+    """
+    overrides = [f"++{o}" if o.startswith("sweep.parameters=") else o for o in overrides]
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_sweep_schema()
+    if GlobalHydra.instance().is_initialized():  # already inside a Hydra app or compose context
+        cfg = hydra_compose(config_name="sweep_config", overrides=list(overrides))
+    else:
+        with initialize_config_dir(version_base=None, config_dir=str(CONFIG_DIR)):
+            cfg = hydra_compose(config_name="sweep_config", overrides=list(overrides))
+    return OmegaConf.to_object(cfg).sweep
+
+
+def load_sweep(overrides: list[str]) -> Sweep:
+    """Compose and check a sweep and its base experiment; ConfigError (or a Hydra error) when bad."""
+    sweep_overrides, experiment_overrides = split_overrides(list(overrides))
+    spec = check_spec(compose_spec(sweep_overrides))
+    for where, given in (("sweep.base", spec.base), ("the command line", experiment_overrides)):
+        for o in given:
+            if _key(o) in REPLACED:
+                raise ConfigError(f"{_key(o)}: a sweep sets this with {REPLACED[_key(o)]} (found '{o}' in {where})")
+    register_schema()
+    base = to_experiment(compose(None, [*spec.base, *experiment_overrides]))
+    kinds = check_parameters(spec.parameters, base)
+    return Sweep(spec, base, kinds)
