@@ -3,7 +3,8 @@ second for 1 and 2 worker processes, the speed-up, and the time a 10,000-run swe
 
     .venv/bin/python benchmarks/sweep_bench.py                # 1440 runs per case, about 3 min
     .venv/bin/python benchmarks/sweep_bench.py --repeats 3    # fastest of 3, on a busy machine
-    .venv/bin/python benchmarks/sweep_bench.py --full         # also a real 10,000-run sweep (~6 min)
+    .venv/bin/python benchmarks/sweep_bench.py --full         # also a real 10,000-run sweep (~4 min more)
+    .venv/bin/python benchmarks/sweep_bench.py --only-full    # just the 10,000-run sweep
 
 Each measurement is a whole `run_sweep` of the `default` sweep config (grid over network weight and
 adoption cost) into a fresh temporary folder, plots off, with cold worker processes: worker
@@ -104,6 +105,7 @@ def main() -> None:
                         help="measure each case this many times, interleaved, and keep the fastest (default 1); "
                              "filters out other work on a shared machine")
     parser.add_argument("--full", action="store_true", help="also time a real 10,000-run sweep on 2 workers")
+    parser.add_argument("--only-full", action="store_true", help="time only the 10,000-run sweep")
     args = parser.parse_args()
 
     print(f"Machine: {cpu_name()}, {cores()} cores usable, Python {platform.python_version()}; "
@@ -112,13 +114,16 @@ def main() -> None:
     print(f"One model run in this process, no sweep machinery: {bare * 1000:.0f} ms ({1 / bare:.1f} runs/s)\n")
     times: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in CASES}  # (seconds, others)
     with tempfile.TemporaryDirectory() as tmp:
-        for repeat in range(args.repeats):
+        for repeat in range(0 if args.only_full else args.repeats):
             for label, executor, workers in CASES:
                 folder = Path(tmp) / f"{executor}-{workers}-{repeat}"
                 runs, seconds, others = timed_sweep(executor, workers, args.replications, folder)
                 times[label].append((seconds, others))
                 print(f"{label:<26} {runs:>6} runs {seconds:>7.1f} s {runs / seconds:>7.1f} runs/s   "
                       f"(other processes took {others:.0%} of the CPU meanwhile)")
+        if args.only_full:
+            full_sweep(Path(tmp))
+            return
         rate = {label: runs / fastest(t) for label, t in times.items()}
         print(f"\nFastest of {args.repeats} (measurements with other processes under {BUSY:.0%} of the CPU, when "
               "there are any): " + "; ".join(f"{label} {r:.1f} runs/s" for label, r in rate.items()))
@@ -128,10 +133,14 @@ def main() -> None:
         print(f"10,000 runs on 2 workers, extrapolated: {minutes:.1f} min (target <= {TARGET_10K_MINUTES:g} min)")
         print(f"Load average after: {os.getloadavg()[0]:.2f}")
         if args.full:
-            replications = -(-10_000 // 36)  # 36 points x 278 = 10,008 runs
-            runs, seconds, others = timed_sweep("processes", 2, replications, Path(tmp) / "full")
-            print(f"10,000 runs on 2 workers, measured: {runs} runs in {seconds / 60:.1f} min "
-                  f"({runs / seconds:.1f} runs/s; other processes took {others:.0%} of the CPU meanwhile)")
+            full_sweep(Path(tmp))
+
+
+def full_sweep(tmp: Path) -> None:
+    replications = -(-10_000 // 36)  # 36 points x 278 = 10,008 runs
+    runs, seconds, others = timed_sweep("processes", 2, replications, tmp / "full")
+    print(f"10,000 runs on 2 workers, measured: {runs} runs in {seconds / 60:.1f} min "
+          f"({runs / seconds:.1f} runs/s; other processes took {others:.0%} of the CPU meanwhile)")
 
 
 if __name__ == "__main__":

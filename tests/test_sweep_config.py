@@ -45,7 +45,7 @@ def test_overrides_reach_the_sweep_and_the_base_experiment():
                         "sweep.parameters={decision.privacy_weight: {high: 4.0}}"])
     assert sweep.spec.replications == 3 and sweep.base.scenario.name == "who_endorses_china"
     assert sweep.spec.parameters["decision.privacy_weight"].high == 4.0
-    assert sweep.spec.parameters["decision.privacy_weight"].levels == 7  # merged, not replaced
+    assert sweep.spec.parameters["decision.privacy_weight"].levels == 9  # merged, not replaced
 
 
 def test_the_config_hash_ignores_how_and_where_a_sweep_runs():
