@@ -125,6 +125,10 @@ def main() -> None:
             full_sweep(Path(tmp))
             return
         rate = {label: runs / fastest(t) for label, t in times.items()}
+        noisy = [label for label, t in times.items() if all(others >= BUSY for _, others in t)]
+        if noisy:
+            print(f"\nNo quiet measurement of: {', '.join(noisy)}; the figures below are not reliable "
+                  "(run again when the machine is idle, or with more --repeats)")
         print(f"\nFastest of {args.repeats} (measurements with other processes under {BUSY:.0%} of the CPU, when "
               "there are any): " + "; ".join(f"{label} {r:.1f} runs/s" for label, r in rate.items()))
         speedup = rate["processes, 2 workers"] / rate["processes, 1 worker"]
