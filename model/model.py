@@ -242,16 +242,20 @@ class CredentialModel(mesa.Model):
             utility -= leaving
         return utility
 
+    def _utility_of(self, i: int) -> np.ndarray:
+        """One country's utilities by the configured kernel: the reference loop or the fast row."""
+        return self.utilities(i)[0] if self.params.decision.kernel == "agents" else self._utility_row(i)
+
     def decide(self, i: int) -> int:
         """The option country i picks now, by logit at this month's pre-drawn uniform."""
-        utility = self.utilities(i)[0] if self.params.decision.kernel == "agents" else self._utility_row(i)
+        utility = self._utility_of(i)
         d = self.params.decision
         return choose_one(utility.tolist(), self._launched_list, d.rationality, float(self.choice_draws[i]),
                           d.choice_rule)
 
     def consider_deal(self, i: int, standard: int, incentive: float) -> bool:
         """Whether country i accepts a deal: logit between staying and adopting with the incentive."""
-        utility = self.utilities(i)[0] if self.params.decision.kernel == "agents" else self._utility_row(i)
+        utility = self._utility_of(i)
         gain = utility[standard] + incentive - utility[self.state[i]]
         lam = self.params.decision.rationality
         draw = self.rng.random()
