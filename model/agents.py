@@ -40,7 +40,7 @@ class Country(mesa.Agent):
 
     @property
     def recognition_partners(self) -> list[str]:
-        return [self.model.world.codes[j] for j in sorted(self.model.recognition[self.index])]
+        return [self.model.world.codes[j] for j in self.model.recognition_partners(self.index).tolist()]
 
     def step(self) -> None:
         """Revise this month if drawn to: choose by logit over every available option."""

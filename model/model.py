@@ -4,6 +4,8 @@ One step is one month: dated events, sponsors' deal offers, country-to-country r
 then countries revise (random-sequential or simultaneous), then the month is recorded. The model
 owns the state as arrays; `accepted[i, c]`, the share of i's travel whose destination accepts a
 credential of option c from i, is kept up to date incrementally when a country switches.
+Recognition deals are a set of ordered pairs stored like travel: a boolean matrix in a dense world,
+sorted keys in a sparse one (model/pairs.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from scipy import sparse
 from . import metrics
 from .agents import Country, Organisation, Sponsor
 from .choice import choose, choose_one
+from .pairs import PairSet, lookup
 from .params import NONE, ModelParams, WorldParams, add_months, months_between
 from .world import World, build_world
 
@@ -52,7 +55,7 @@ class CredentialModel(mesa.Model):
         self.state = np.zeros(n, dtype=np.int64)
         self.adopted_month = np.full((n, k), -1, dtype=np.int64)
         self.locked_until = np.zeros(n, dtype=np.int64)
-        self.recognition: list[set[int]] = [set() for _ in range(n)]
+        self.recognition = PairSet.for_world(n, self.world.is_sparse)  # (i, j): i recognises j by a deal
         self.revising = np.zeros(n, dtype=bool)
         self.choice_draws = np.zeros(n)
         self.demand = p.scenario.demand
@@ -64,8 +67,8 @@ class CredentialModel(mesa.Model):
         self.cost = metrics.adoption_cost(self.world, specs, p.decision)
 
         self.organisations: dict[str, Organisation] = {}
-        self.countries = AgentSet([Country(self, i, c) for i, c in enumerate(self.world.codes)],
-                                       random=self.random)
+        self.country_at = [Country(self, i, c) for i, c in enumerate(self.world.codes)]  # by index
+        self.countries = AgentSet(self.country_at, random=self.random)
         self.sponsors = AgentSet(self._make_sponsors(), random=self.random)
         self.sponsor_of = {sp.standard: sp for sp in self.sponsors}
         self.alignment = metrics.static_alignment(self.world, self.choices, p, self.sponsor_of)
@@ -145,11 +148,7 @@ class CredentialModel(mesa.Model):
         # travel to partners that recognise i's credential whatever its standard (recognition deals):
         # recognised[i, c] = sum over partners j of open_travel[i, j] * (1 - bridges[state_j, c])
         self._recognised = np.zeros_like(self._accepted)
-        pairs = [(i, j) for i, partners in enumerate(self.recognition) for j in partners]
-        if pairs:
-            rows, cols = np.array(pairs).T
-            shares = self._open_shares(rows, cols)
-            np.add.at(self._recognised, rows, shares[:, None] * (1.0 - self.bridges[self.state[cols]]))
+        self._credit_recognition(*self.recognition.pairs())
 
     def _travel_column(self, j: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows i with travel to j and the open travel shares i -> j."""
@@ -165,9 +164,35 @@ class CredentialModel(mesa.Model):
             return self._travel_open[rows, cols]
         # sorted CSR: entry keys row * n + col are increasing, so a binary search finds each pair
         keys = np.asarray(rows, dtype=np.int64) * self.world.n + np.asarray(cols, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self._open_keys, keys), len(self._open_keys) - 1)
-        found = self._open_keys[pos] == keys
+        pos, found = lookup(self._open_keys, keys)
         return np.where(found, self._travel_open.data[pos], 0.0)
+
+    # ------------------------------------------------------------------ recognition deals
+
+    def recognition_partners(self, i: int) -> np.ndarray:
+        """The countries i has a mutual recognition deal with, in index order."""
+        return self.recognition.row(i)
+
+    def add_recognition(self, i: int, partners) -> None:
+        """Mutual recognition between i and each partner (an int or an array of them)."""
+        partners = np.sort(np.atleast_1d(np.asarray(partners, dtype=np.int64)))
+        mine = np.full(len(partners), i, dtype=np.int64)
+        new = (partners != i) & ~self.recognition.contains(mine, partners)
+        new[1:] &= partners[1:] != partners[:-1]  # each partner once
+        self._recognise(mine[new], partners[new])
+
+    def _recognise(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Record new mutual recognition a[k] <-> b[k] (pairs not yet recognised, no repeats)."""
+        if len(a) == 0:
+            return
+        rows, cols = np.concatenate([a, b]), np.concatenate([b, a])
+        self.recognition.add(rows, cols)
+        self._credit_recognition(rows, cols)
+
+    def _credit_recognition(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        """rows[k] recognises cols[k]: its travel there is accepted beyond what the standards give."""
+        shares = self._open_shares(rows, cols)
+        np.add.at(self._recognised, rows, shares[:, None] * (1.0 - self.bridges[self.state[cols]]))
 
     def accepted_share(self, idx) -> np.ndarray:
         """Share of each country's travel whose destination accepts each option from it (rows: idx)."""
@@ -184,12 +209,13 @@ class CredentialModel(mesa.Model):
             partners = zip(travel.indices[lo:hi].tolist(), travel.data[lo:hi].tolist(), strict=True)
         else:
             partners = ((j, travel[i, j]) for j in range(self.world.n) if travel[i, j] > 0)
+        recognised = set(self.recognition_partners(i).tolist())
         for j, share in partners:
             weight = share * self.openness[j]
             for c in range(1, k):
-                if j in self.recognition[i] or self.bridges[self.state[j], c] > 0:
+                if j in recognised or self.bridges[self.state[j], c] > 0:
                     out[c] += weight
-            if j in self.recognition[i]:
+            if j in recognised:
                 out[0] += weight
         return out
 
@@ -265,47 +291,44 @@ class CredentialModel(mesa.Model):
 
     def set_state(self, i: int, option: int) -> None:
         """Country i now issues `option`; acceptance is updated for everyone who travels to i."""
-        old = int(self.state[i])
-        if option == old:
+        if option != self.state[i]:
+            self.set_states(np.array([i]), np.array([option]))
+
+    def set_states(self, idx: np.ndarray, options: np.ndarray) -> None:
+        """Countries idx (distinct) now issue options, all at once; acceptance follows."""
+        idx, options = np.asarray(idx, dtype=np.int64), np.asarray(options, dtype=np.int64)
+        old = self.state[idx]
+        moved = options != old
+        if not moved.all():
+            idx, options, old = idx[moved], options[moved], old[moved]
+        if len(idx) == 0:
             return
-        self.state[i] = option
-        if self.adopted_month[i, option] < 0:
-            self.adopted_month[i, option] = self.month
-        delta = self.bridges[option] - self.bridges[old]
-        rows, shares = self._travel_column(i)
-        self._accepted[rows] += shares[:, None] * delta[None, :]
-        if self.recognition[i]:  # partners' recognition of i no longer adds what i's standard gives
-            partners = np.fromiter(self.recognition[i], dtype=np.int64)
-            shares = self._open_shares(partners, np.full(len(partners), i))
-            self._recognised[partners] -= shares[:, None] * delta[None, :]
+        self.state[idx] = options
+        first = self.adopted_month[idx, options] < 0
+        self.adopted_month[idx[first], options[first]] = self.month
+        delta = self.bridges[options] - self.bridges[old]  # (switchers, options)
+        # travellers to each switcher: accepted[r] += open_travel[r, i] * delta_i
+        if len(idx) == 1:  # one switcher (sequential updates, deals): only its column
+            rows, shares = self._travel_column(int(idx[0]))
+            self._accepted[rows] += np.multiply.outer(shares, delta[0])
+        elif sparse.issparse(self._travel_open):
+            self._accepted += self._travel_open_cols[:, idx] @ delta
+        else:
+            self._accepted += self._travel_open[:, idx] @ delta
+        # partners' recognition of a switcher no longer adds what its new standard gives
+        if len(self.recognition) == 0:
+            return
+        if len(idx) == 1:  # one switcher: its partners are distinct, a plain indexed update
+            partners = self.recognition.row(int(idx[0]))
+            self._recognised[partners] -= np.multiply.outer(self._open_shares(partners, idx[0]), delta[0])
+        else:  # a country may partner several switchers: accumulate
+            owner, partners = self.recognition.rows_of(idx)
+            shares = self._open_shares(partners, idx[owner])
+            np.add.at(self._recognised, partners, -shares[:, None] * delta[owner])
 
     def bridge(self, a: int, b: int) -> None:
         self.bridges[a, b] = self.bridges[b, a] = 1.0
         self._refresh_travel()
-
-    def add_recognition(self, i: int, partners) -> None:
-        """Mutual recognition between i and each partner (an int or an array of them)."""
-        if isinstance(partners, int):  # one partner: the common case of a country-to-country deal
-            j = partners
-            if j == i or j in self.recognition[i]:
-                return
-            self.recognition[i].add(j)
-            self.recognition[j].add(i)
-            shares = self._open_shares(np.array([i, j]), np.array([j, i]))
-            self._recognised[i] += shares[0] * (1.0 - self.bridges[self.state[j]])
-            self._recognised[j] += shares[1] * (1.0 - self.bridges[self.state[i]])
-            return
-        new = np.array([j for j in np.atleast_1d(partners).tolist() if j != i and j not in self.recognition[i]],
-                       dtype=np.int64)
-        if len(new) == 0:
-            return
-        self.recognition[i].update(new.tolist())
-        for j in new.tolist():
-            self.recognition[j].add(i)
-        mine = np.full(len(new), i)
-        out_shares, in_shares = self._open_shares(mine, new), self._open_shares(new, mine)
-        self._recognised[i] += out_shares @ (1.0 - self.bridges[self.state[new]])
-        self._recognised[new] += in_shares[:, None] * (1.0 - self.bridges[self.state[i]])[None, :]
 
     def sign_sponsor_deal(self, i: int, sponsor: Sponsor, duration: int) -> None:
         self.set_state(i, sponsor.standard)
@@ -337,7 +360,9 @@ class CredentialModel(mesa.Model):
         self.choice_draws = self.rng.random(n)
         d = self.params.decision
         if d.update == "random_sequential":
-            self.countries.shuffle_do("step")
+            # the revisers in random order: the order a shuffle of every country gives them
+            revisers = [self.country_at[i] for i in np.flatnonzero(self.revising).tolist()]
+            AgentSet(revisers, random=self.random).shuffle_do("step")
         elif d.kernel == "agents":
             self.countries.do("step")
             self.countries.do("advance")
@@ -352,8 +377,7 @@ class CredentialModel(mesa.Model):
         d = self.params.decision
         picked = choose(self.utilities(idx), self.launched[None, :], d.rationality, self.choice_draws[idx],
                         d.choice_rule)
-        for i, option in zip(idx.tolist(), picked.tolist(), strict=True):
-            self.set_state(i, option)
+        self.set_states(idx, picked)
 
     def _pair_deals(self) -> None:
         """Pairs with strong mutual travel may sign mutual recognition if both gain from it."""
@@ -373,16 +397,11 @@ class CredentialModel(mesa.Model):
         gain_j = value * self.openness[j] * self._open_shares(j, i) * (1.0 - self.bridges[si, sj])
         gain_i -= pd.recognition_privacy * self.concern[i] * self.surveillance[sj] * self.online[sj]
         gain_j -= pd.recognition_privacy * self.concern[j] * self.surveillance[si] * self.online[si]
-        signed = 0
-        for a, b in zip(i[(gain_i > 0) & (gain_j > 0)].tolist(), j[(gain_i > 0) & (gain_j > 0)].tolist(),
-                        strict=True):
-            if b in self.recognition[a]:
-                continue
-            self.add_recognition(a, b)
-            self.deals_signed += 1
-            signed += 1
-            if signed >= pd.max_per_month:
-                break
+        both = (gain_i > 0) & (gain_j > 0)
+        i, j = i[both], j[both]
+        fresh = np.flatnonzero(~self.recognition.contains(i, j))[: pd.max_per_month]  # strongest ties first
+        self._recognise(i[fresh], j[fresh])
+        self.deals_signed += len(fresh)
 
     def _apply(self, action) -> None:
         """Carry out a launch or a dated scenario event."""
@@ -416,10 +435,9 @@ class CredentialModel(mesa.Model):
         elif ev.type == "credential_demand":
             self.demand = ev.value
         elif ev.type == "adopt":
-            for i in countries.tolist():
-                self.set_state(i, standard)
-                if ev.duration:
-                    self.locked_until[i] = max(self.locked_until[i], self.month + ev.duration)
+            self.set_states(countries, np.full(len(countries), standard))
+            if ev.duration:
+                self.locked_until[countries] = np.maximum(self.locked_until[countries], self.month + ev.duration)
 
     @property
     def _launched_list(self) -> list[bool]:
@@ -427,14 +445,12 @@ class CredentialModel(mesa.Model):
 
     def _launch(self, standard: int, adopters: np.ndarray) -> None:
         self.launched[standard] = True
-        for i in adopters.tolist():
-            self.set_state(i, standard)
+        self.set_states(adopters, np.full(len(adopters), standard))
         share = self.params.standards[self.choices[standard]].initial_share
         if share > 0:
             free = np.flatnonzero(self.state == 0)
             picked = self.rng.choice(free, size=round(share * len(free)), replace=False)
-            for i in np.sort(picked).tolist():
-                self.set_state(i, standard)
+            self.set_states(picked, np.full(len(picked), standard))
 
     # ------------------------------------------------------------------ running and results
 
@@ -468,3 +484,4 @@ def default_params() -> ModelParams:
 
     return ModelParams(standards={"a": StandardSpec(name="Standard A", openness=1.0),
                                   "b": StandardSpec(name="Standard B", openness=1.0)})
+
