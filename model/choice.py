@@ -22,10 +22,10 @@ def choice_probabilities(utility: np.ndarray, available: np.ndarray, rationality
     `available` (same shape, bool) masks options that cannot be chosen; each row needs at least one.
     """
     utility = np.asarray(utility, dtype=float)
-    available = np.broadcast_to(np.asarray(available, dtype=bool), utility.shape)
+    available = np.asarray(available, dtype=bool)  # broadcasts against utility
     if rule == "linear":
         weights = np.where(available, np.maximum(utility, 0.0), 0.0)
-        weights = np.where(weights.sum(axis=-1, keepdims=True) > 0, weights, available.astype(float))
+        weights = np.where(weights.sum(axis=-1, keepdims=True) > 0, weights, available)
         return weights / weights.sum(axis=-1, keepdims=True)
     masked = np.where(available, utility, -np.inf)
     best = masked.max(axis=-1, keepdims=True)
@@ -50,7 +50,7 @@ def choose(utility: np.ndarray, available: np.ndarray, rationality: float, unifo
     u = np.asarray(uniform, dtype=float)[..., None] * cdf[..., -1:]
     picked = (cdf <= u).sum(axis=-1)
     # guard against rounding at the top of the CDF: never pick an unavailable option
-    last = probs.shape[-1] - 1 - np.argmax(np.flip(probs > 0, axis=-1), axis=-1)
+    last = probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
     return np.minimum(picked, last)
 
 

@@ -57,8 +57,14 @@ def static_alignment(world: World, choices: list[str], p: ModelParams, sponsor_o
 class History:
     """Per-month records of one run: arrays indexed [month, option] or [month]."""
 
-    def __init__(self, horizon: int, options: int) -> None:
+    def __init__(self, horizon: int, world: World, home: np.ndarray, sponsored: np.ndarray) -> None:
+        """`sponsored[c]`: option c has a sponsor; `home[i, c]`: country i is in that sponsor's home."""
+        options = len(sponsored)
         shape = (horizon, options)
+        # rows: adopters, then population, GDP and travel weight, each as a share of the world's
+        self._weights = np.vstack([np.ones(world.n)] + [w / w.sum() for w in
+                                                       (world.population, world.gdp, world.travel_weight)])
+        self._home, self._sponsored = home, sponsored
         self.adopters = np.zeros(shape, dtype=np.int64)
         self.population_share = np.zeros(shape)
         self.gdp_share = np.zeros(shape)
@@ -70,23 +76,20 @@ class History:
         self.months = 0
 
     def record(self, model: CredentialModel) -> None:
-        t, state, world = model.month, model.state, model.world
-        k = len(model.choices)
-        self.adopters[t] = np.bincount(state, minlength=k)
-        self.population_share[t] = shares(state, world.population, k)
-        self.gdp_share[t] = shares(state, world.gdp, k)
-        self.travel_share[t] = shares(state, world.travel_weight, k)
-        for s, sponsor in model.sponsor_of.items():
-            self.outside_home[t, s] = int(((state == s) & ~sponsor.is_home).sum())
+        t, state = model.month, model.state
+        rows = np.arange(len(state))
+        chosen = np.zeros(self._home.shape)
+        chosen[rows, state] = 1.0
+        totals = self._weights @ chosen
+        self.adopters[t] = totals[0]
+        self.population_share[t], self.gdp_share[t], self.travel_share[t] = totals[1:]
+        abroad = chosen.copy()
+        abroad[self._home] = 0.0
+        self.outside_home[t] = abroad.sum(axis=0) * self._sponsored
         self.interoperability[t] = model.interoperability()
         self.deals[t] = model.deals_signed
         self.hhi[t] = concentration(self.travel_share[t])
         self.months = t + 1
-
-
-def shares(state: np.ndarray, weight: np.ndarray, options: int) -> np.ndarray:
-    """Weighted share of each option; sums to one."""
-    return np.bincount(state, weights=weight, minlength=options) / weight.sum()
 
 
 def concentration(travel_share: np.ndarray) -> float:

@@ -75,7 +75,10 @@ class CredentialModel(mesa.Model):
         self._schedule = self._schedule_events()
         self._pairs = self._candidate_pairs()
         self._refresh_travel()
-        self.history = metrics.History(self.horizon, k)
+        home, sponsored = np.zeros((n, k), dtype=bool), np.zeros(k, dtype=bool)
+        for s, sponsor in self.sponsor_of.items():
+            home[:, s], sponsored[s] = sponsor.is_home, True
+        self.history = metrics.History(self.horizon, self.world, home, sponsored)
 
     # ------------------------------------------------------------------ set-up helpers
 
@@ -144,6 +147,8 @@ class CredentialModel(mesa.Model):
         else:
             self._travel_open = travel * self.openness[None, :]
             self._open_total = self._travel_open.sum(axis=1)
+        self._open_weight = self.world.travel_weight * self.openness  # world travel to open destinations
+        self._potential = float(self._open_weight @ self._open_total)
         self._accepted = np.asarray(self._travel_open @ self.bridges[self.state])
         # travel to partners that recognise i's credential whatever its standard (recognition deals):
         # recognised[i, c] = sum over partners j of open_travel[i, j] * (1 - bridges[state_j, c])
@@ -174,11 +179,10 @@ class CredentialModel(mesa.Model):
         return self.recognition.row(i)
 
     def add_recognition(self, i: int, partners) -> None:
-        """Mutual recognition between i and each partner (an int or an array of them)."""
-        partners = np.sort(np.atleast_1d(np.asarray(partners, dtype=np.int64)))
+        """Mutual recognition between i and each partner (an int or an array of distinct ones)."""
+        partners = np.atleast_1d(np.asarray(partners, dtype=np.int64))
         mine = np.full(len(partners), i, dtype=np.int64)
         new = (partners != i) & ~self.recognition.contains(mine, partners)
-        new[1:] &= partners[1:] != partners[:-1]  # each partner once
         self._recognise(mine[new], partners[new])
 
     def _recognise(self, a: np.ndarray, b: np.ndarray) -> None:
@@ -248,7 +252,8 @@ class CredentialModel(mesa.Model):
         cost = d.adoption_cost * self.cost[idx]
         cost[rows, current] = 0.0
         utility -= cost
-        leaving = np.where(current != 0, d.switching_cost, 0.0)[:, None] * np.ones(len(self.choices))
+        leaving = np.zeros_like(utility)
+        leaving[current != 0] = d.switching_cost
         leaving[rows, current] = 0.0
         utility -= leaving
         return utility
@@ -461,10 +466,9 @@ class CredentialModel(mesa.Model):
 
     def interoperability(self) -> float:
         """Share of world (open) travel whose credential is accepted at the destination."""
-        accepted = self.accepted_share(np.arange(self.world.n))[np.arange(self.world.n), self.state]
-        weight = self.world.travel_weight * self.openness
-        potential = float(weight @ self._open_total)
-        return float(weight @ accepted) / potential if potential > 0 else 0.0
+        rows = np.arange(self.world.n)
+        accepted = self._accepted[rows, self.state] + self._recognised[rows, self.state]
+        return float(self._open_weight @ accepted) / self._potential if self._potential > 0 else 0.0
 
     def month_label(self, step: int) -> str:
         return add_months(self.params.scenario.start, step)

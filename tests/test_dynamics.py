@@ -26,6 +26,10 @@ def test_invariants_hold_every_month(scenario, update):
         stays_locked = locked > t  # locked through this month: no revision and no other deal
         assert (m.state[stays_locked] == before[stays_locked]).all()
         assert 0.0 <= h.interoperability[t] <= 1.0
+        for s in range(k):  # adopters outside the sponsor's home; zero for unsponsored options
+            sponsor = m.sponsor_of.get(s)
+            abroad = ((m.state == s) & ~sponsor.is_home).sum() if sponsor else 0
+            assert h.outside_home[t, s] == abroad
         if t % 6 == 0:  # the incremental acceptance matches a rebuild from scratch
             kept = m.accepted_share(np.arange(n)).copy()
             m._refresh_travel()
