@@ -75,6 +75,9 @@ class Sponsor(mesa.Agent):
         self.is_home[home] = True
         self.eligible = np.zeros(model.world.n, dtype=bool)
         self.eligible[targets] = True
+        self.reachable = self.eligible & ~self.is_home  # countries it may court
+        # the "influential" ranking is fixed: largest share of world travel first, ties in index order
+        self.by_influence = np.argsort(-model.world.travel_weight, kind="stable")
         self.start_step = start_step
         self.budget = float(spec.budget)
         self.deals = 0
@@ -90,25 +93,25 @@ class Sponsor(mesa.Agent):
                 break
             self.offer(int(target), spec.incentive, spec.duration)
 
-    def candidates(self) -> np.ndarray:
+    def courtable(self) -> np.ndarray:
+        """Mask of the countries it may court now: reachable, not on its standard, not locked in."""
         model = self.model
-        free = (model.state != self.standard) & (model.locked_until <= model.month)
-        return np.flatnonzero(free & self.eligible & ~self.is_home)
+        return (model.state != self.standard) & (model.locked_until <= model.month) & self.reachable
 
     def targets(self, k: int) -> np.ndarray:
         """Up to k candidates ranked by the sponsor's targeting strategy."""
-        pool = self.candidates()
+        model, strategy = self.model, self.spec.strategy
+        if strategy == "influential":  # largest share of world travel
+            return self.by_influence[self.courtable()[self.by_influence]][:k]
+        pool = np.flatnonzero(self.courtable())
         if len(pool) == 0:
             return pool
-        model, strategy = self.model, self.spec.strategy
         if strategy == "random":
             return model.rng.permutation(pool)[:k]
         if strategy == "travel_partners":  # travel to destinations that already accept it
-            score = model.accepted_share(pool)[:, self.standard]
-        elif strategy == "aligned":
+            score = model._accepted[pool, self.standard] + model._recognised[pool, self.standard]
+        else:  # aligned
             score = model.alignment[pool, self.standard]
-        else:  # influential: largest share of world travel
-            score = model.world.travel_weight[pool]
         return pool[np.argsort(-score, kind="stable")[:k]]
 
     def offer(self, target: int, incentive: float, duration: int, funded: bool = True) -> bool:
