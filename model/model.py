@@ -147,6 +147,9 @@ class CredentialModel(mesa.Model):
         else:
             self._travel_open = travel * self.openness[None, :]
             self._open_total = self._travel_open.sum(axis=1)
+        first, second = self._pairs  # each side of a candidate pair: its open travel to the other
+        self._pair_reach = (self.openness[first] * self._open_shares(first, second),
+                            self.openness[second] * self._open_shares(second, first))
         self._open_weight = self.world.travel_weight * self.openness  # world travel to open destinations
         self._potential = float(self._open_weight @ self._open_total)
         self._accepted = np.asarray(self._travel_open @ self.bridges[self.state])
@@ -230,7 +233,7 @@ class CredentialModel(mesa.Model):
         endorsement and quality (rows: idx, or one row for an int)."""
         d = self.params.decision
         terms = d.alignment_weight * self.alignment[idx]
-        terms -= np.multiply.outer(d.privacy_weight * self.concern[idx], self.surveillance)
+        terms -= (d.privacy_weight * self.concern[idx])[..., None] * self.surveillance
         terms += d.endorsement_weight * self.endorsed
         terms += self.quality
         return terms
@@ -258,30 +261,39 @@ class CredentialModel(mesa.Model):
         utility -= leaving
         return utility
 
-    def _utility_row(self, i: int) -> np.ndarray:
-        """`utilities(i)[0]` with the same arithmetic in fewer steps: the per-decision fast path."""
+    def _utility_row(self, i: int) -> list[float]:
+        """`utilities(i)[0]` as a list, computed in plain floats with the same operations in the same
+        order, so bit for bit equal: the per-decision fast path (a handful of options does not pay
+        for numpy's per-call cost)."""
         d = self.params.decision
-        current = self.state[i]
-        utility = self._static_terms(i)
-        utility += (d.network_weight * self.demand * self.openness[i]) * (self._accepted[i] + self._recognised[i])
-        cost = d.adoption_cost * self.cost[i]
-        cost[current] = 0.0
-        utility -= cost
-        if current != 0:
-            leaving = np.full(len(utility), d.switching_cost)
-            leaving[current] = 0.0
-            utility -= leaving
-        return utility
+        current = int(self.state[i])
+        privacy = d.privacy_weight * float(self.concern[i])
+        reach = d.network_weight * self.demand * float(self.openness[i])
+        leaving = d.switching_cost if current != 0 else 0.0
+        columns = zip(self.alignment[i].tolist(), self.surveillance.tolist(), self.endorsed.tolist(),
+                      self.quality.tolist(), self._accepted[i].tolist(), self._recognised[i].tolist(),
+                      self.cost[i].tolist(), strict=True)
+        row = []
+        for c, (align, surveillance, endorsed, quality, accepted, recognised, cost) in enumerate(columns):
+            u = d.alignment_weight * align
+            u -= privacy * surveillance
+            u += d.endorsement_weight * endorsed
+            u += quality
+            u += reach * (accepted + recognised)
+            if c != current:  # the current option costs nothing to keep
+                u -= d.adoption_cost * cost
+                u -= leaving
+            row.append(u)
+        return row
 
-    def _utility_of(self, i: int) -> np.ndarray:
+    def _utility_of(self, i: int) -> list[float]:
         """One country's utilities by the configured kernel: the reference loop or the fast row."""
-        return self.utilities(i)[0] if self.params.decision.kernel == "agents" else self._utility_row(i)
+        return self.utilities(i)[0].tolist() if self.params.decision.kernel == "agents" else self._utility_row(i)
 
     def decide(self, i: int) -> int:
         """The option country i picks now, by logit at this month's pre-drawn uniform."""
-        utility = self._utility_of(i)
         d = self.params.decision
-        return choose_one(utility.tolist(), self._launched_list, d.rationality, float(self.choice_draws[i]),
+        return choose_one(self._utility_of(i), self._launched_list, d.rationality, float(self.choice_draws[i]),
                           d.choice_rule)
 
     def consider_deal(self, i: int, standard: int, incentive: float) -> bool:
@@ -296,38 +308,37 @@ class CredentialModel(mesa.Model):
 
     def set_state(self, i: int, option: int) -> None:
         """Country i now issues `option`; acceptance is updated for everyone who travels to i."""
-        if option != self.state[i]:
-            self.set_states(np.array([i]), np.array([option]))
+        old = int(self.state[i])
+        if option == old:
+            return
+        self.state[i] = option
+        if self.adopted_month[i, option] < 0:
+            self.adopted_month[i, option] = self.month
+        delta = self.bridges[option] - self.bridges[old]
+        rows, shares = self._travel_column(i)
+        self._accepted[rows] += shares[:, None] * delta
+        # partners' recognition of i no longer adds what i's new standard gives
+        partners = self.recognition.row(i)
+        if len(partners):
+            self._recognised[partners] -= self._open_shares(partners, i)[:, None] * delta
 
     def set_states(self, idx: np.ndarray, options: np.ndarray) -> None:
-        """Countries idx (distinct) now issue options, all at once; acceptance follows."""
+        """Countries idx (distinct) switch to options all at once (simultaneous updates, launches):
+        the same update as `set_state` for each, in one product per array instead of a loop."""
         idx, options = np.asarray(idx, dtype=np.int64), np.asarray(options, dtype=np.int64)
         old = self.state[idx]
         moved = options != old
-        if not moved.all():
-            idx, options, old = idx[moved], options[moved], old[moved]
+        idx, options, old = idx[moved], options[moved], old[moved]
         if len(idx) == 0:
             return
         self.state[idx] = options
         first = self.adopted_month[idx, options] < 0
         self.adopted_month[idx[first], options[first]] = self.month
         delta = self.bridges[options] - self.bridges[old]  # (switchers, options)
-        # travellers to each switcher: accepted[r] += open_travel[r, i] * delta_i
-        if len(idx) == 1:  # one switcher (sequential updates, deals): only its column
-            rows, shares = self._travel_column(int(idx[0]))
-            self._accepted[rows] += np.multiply.outer(shares, delta[0])
-        elif sparse.issparse(self._travel_open):
-            self._accepted += self._travel_open_cols[:, idx] @ delta
-        else:
-            self._accepted += self._travel_open[:, idx] @ delta
-        # partners' recognition of a switcher no longer adds what its new standard gives
-        if len(self.recognition) == 0:
-            return
-        if len(idx) == 1:  # one switcher: its partners are distinct, a plain indexed update
-            partners = self.recognition.row(int(idx[0]))
-            self._recognised[partners] -= np.multiply.outer(self._open_shares(partners, idx[0]), delta[0])
-        else:  # a country may partner several switchers: accumulate
-            owner, partners = self.recognition.rows_of(idx)
+        travel = self._travel_open_cols if sparse.issparse(self._travel_open) else self._travel_open
+        self._accepted += travel[:, idx] @ delta
+        owner, partners = self.recognition.rows_of(idx)  # a country may partner several switchers
+        if len(partners):
             shares = self._open_shares(partners, idx[owner])
             np.add.at(self._recognised, partners, -shares[:, None] * delta[owner])
 
@@ -398,8 +409,8 @@ class CredentialModel(mesa.Model):
         value = d.network_weight * self.demand
         # each side gains the travel the other would newly accept, and pays the privacy cost of
         # verifying the other's credential if that is online (the issuer's servers see each check)
-        gain_i = value * self.openness[i] * self._open_shares(i, j) * (1.0 - self.bridges[sj, si])
-        gain_j = value * self.openness[j] * self._open_shares(j, i) * (1.0 - self.bridges[si, sj])
+        gain_i = value * self._pair_reach[0][talks] * (1.0 - self.bridges[sj, si])
+        gain_j = value * self._pair_reach[1][talks] * (1.0 - self.bridges[si, sj])
         gain_i -= pd.recognition_privacy * self.concern[i] * self.surveillance[sj] * self.online[sj]
         gain_j -= pd.recognition_privacy * self.concern[j] * self.surveillance[si] * self.online[si]
         both = (gain_i > 0) & (gain_j > 0)
