@@ -64,7 +64,7 @@ class History:
         # rows: adopters, then population, GDP and travel weight, each as a share of the world's
         self._weights = np.vstack([np.ones(world.n)] + [w / w.sum() for w in
                                                        (world.population, world.gdp, world.travel_weight)])
-        self._home, self._sponsored = home, sponsored
+        self._abroad = (~home & sponsored[None, :]).astype(float)  # counts toward adopters abroad
         self.adopters = np.zeros(shape, dtype=np.int64)
         self.population_share = np.zeros(shape)
         self.gdp_share = np.zeros(shape)
@@ -78,14 +78,12 @@ class History:
     def record(self, model: CredentialModel) -> None:
         t, state = model.month, model.state
         rows = np.arange(len(state))
-        chosen = np.zeros(self._home.shape)
+        chosen = np.zeros(self._abroad.shape)
         chosen[rows, state] = 1.0
         totals = self._weights @ chosen
         self.adopters[t] = totals[0]
         self.population_share[t], self.gdp_share[t], self.travel_share[t] = totals[1:]
-        abroad = chosen.copy()
-        abroad[self._home] = 0.0
-        self.outside_home[t] = abroad.sum(axis=0) * self._sponsored
+        self.outside_home[t] = (chosen * self._abroad).sum(axis=0)
         self.interoperability[t] = model.interoperability()
         self.deals[t] = model.deals_signed
         self.hhi[t] = concentration(self.travel_share[t])

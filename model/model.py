@@ -317,9 +317,8 @@ class CredentialModel(mesa.Model):
         delta = self.bridges[option] - self.bridges[old]
         rows, shares = self._travel_column(i)
         self._accepted[rows] += shares[:, None] * delta
-        # partners' recognition of i no longer adds what i's new standard gives
-        partners = self.recognition.row(i)
-        if len(partners):
+        if len(self.recognition):  # partners' recognition of i no longer adds what i's new standard gives
+            partners = self.recognition.row(i)
             self._recognised[partners] -= self._open_shares(partners, i)[:, None] * delta
 
     def set_states(self, idx: np.ndarray, options: np.ndarray) -> None:
