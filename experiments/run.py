@@ -2,7 +2,9 @@
 
 Hydra composes configs/config.yaml with the overrides; the run directory (hydra.run.dir) receives
 .hydra/ (resolved config and overrides), timeseries.parquet, countries.parquet, summary.json and
-the plots. A bad config is reported in one line before any run directory is made.
+the plots. A bad config is reported in one line before any run directory is made. Under Hydra
+multirun (`-m`) a failing job removes its own directory and reports its error in one line; the
+other jobs still run, and the command exits non-zero at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .config import CONFIG_DIR, compose, one_line, register_schema, to_experiment
@@ -20,6 +23,10 @@ from .output import write_results
 from .record import compare, format_table
 from .runner import model_from, replication_seeds, run_experiment
 from .summary import format_summary
+
+
+class JobFailed(Exception):
+    """A multirun job failed: Hydra goes on with the other jobs and reports this one at the end."""
 
 
 def check(overrides: list[str]) -> None:
@@ -38,7 +45,10 @@ def _hydra_main(cfg: DictConfig) -> float:
         write_results(results, out_dir)
     except Exception as err:  # leave no half-written run directory behind
         shutil.rmtree(out_dir, ignore_errors=True)
-        print(f"error: {one_line(err)}", file=sys.stderr)
+        message = one_line(err)
+        print(f"error: {message}", file=sys.stderr)
+        if HydraConfig.get().mode == RunMode.MULTIRUN:  # an exception, not an exit: the other jobs go on
+            raise JobFailed(message) from None
         sys.exit(1)
     if not exp.quiet:
         print(format_summary(results.summary, out_dir))

@@ -4,7 +4,7 @@ Intervals here are at 99% (Wilson for shares of runs, Student t for means): a cl
 contains the theory's value then fails for about 1 base seed in 100 if the model is right, and a
 claim that an interval clears a bound needs the effect to be plain. Where one test makes several
 such "contains" comparisons the level is Bonferroni-adjusted so the whole test keeps 99%. Every
-claim was checked over several base seeds when the test was designed (docs/evidence_theory.md).
+claim was checked over several base seeds when the test was designed (docs/ODD.md, section 11.1).
 """
 
 import pytest
