@@ -109,7 +109,7 @@ class Sponsor(mesa.Agent):
         if strategy == "random":
             return model.rng.permutation(pool)[:k]
         if strategy == "travel_partners":  # travel to destinations that already accept it
-            score = model._accepted[pool, self.standard] + model._recognised[pool, self.standard]
+            score = model.accepted_share(pool, self.standard)
         else:  # aligned
             score = model.alignment[pool, self.standard]
         return pool[np.argsort(-score, kind="stable")[:k]]

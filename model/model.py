@@ -201,9 +201,12 @@ class CredentialModel(mesa.Model):
         shares = self._open_shares(rows, cols)
         np.add.at(self._recognised, rows, shares[:, None] * (1.0 - self.bridges[self.state[cols]]))
 
-    def accepted_share(self, idx) -> np.ndarray:
-        """Share of each country's travel whose destination accepts each option from it (rows: idx)."""
+    def accepted_share(self, idx, option: int | None = None) -> np.ndarray:
+        """Share of each country's travel whose destination accepts each option from it (rows: idx;
+        one column if `option` is given)."""
         idx = np.atleast_1d(idx)
+        if option is not None:
+            return self._accepted[idx, option] + self._recognised[idx, option]
         return self._accepted[idx] + self._recognised[idx]
 
     def accepted_share_reference(self, i: int) -> np.ndarray:
