@@ -20,7 +20,7 @@ from scipy import sparse
 from . import metrics
 from .agents import Country, Organisation, Sponsor
 from .choice import choose, choose_one
-from .pairs import PairSet, lookup
+from .pairs import PairSet, lookup, pair_keys
 from .params import NONE, ModelParams, WorldParams, add_months, months_between
 from .world import World, build_world
 
@@ -171,8 +171,7 @@ class CredentialModel(mesa.Model):
         if not sparse.issparse(self._travel_open):
             return self._travel_open[rows, cols]
         # sorted CSR: entry keys row * n + col are increasing, so a binary search finds each pair
-        keys = np.asarray(rows, dtype=np.int64) * self.world.n + np.asarray(cols, dtype=np.int64)
-        pos, found = lookup(self._open_keys, keys)
+        pos, found = lookup(self._open_keys, pair_keys(rows, cols, self.world.n))
         return np.where(found, self._travel_open.data[pos], 0.0)
 
     # ------------------------------------------------------------------ recognition deals

@@ -79,14 +79,11 @@ class KeyedPairs(PairSet):
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _key(self, rows, cols):
-        return np.asarray(rows, dtype=np.int64) * self.n + np.asarray(cols, dtype=np.int64)
-
     def contains(self, rows, cols) -> np.ndarray:
-        return lookup(self.keys, self._key(rows, cols))[1]
+        return lookup(self.keys, pair_keys(rows, cols, self.n))[1]
 
     def add(self, rows, cols) -> None:
-        new = np.sort(self._key(rows, cols))
+        new = np.sort(pair_keys(rows, cols, self.n))
         # merge two sorted arrays: each new key lands after the old keys below it and the new keys before it
         at = np.searchsorted(self.keys, new) + np.arange(len(new))
         merged = np.empty(len(self.keys) + len(new), dtype=np.int64)
@@ -109,6 +106,11 @@ class KeyedPairs(PairSet):
 
     def pairs(self):
         return np.divmod(self.keys, self.n)
+
+
+def pair_keys(rows, cols, n: int) -> np.ndarray:
+    """Row-major keys row * n + col of index pairs (ints or arrays): sorted keys are sorted pairs."""
+    return np.asarray(rows, dtype=np.int64) * n + np.asarray(cols, dtype=np.int64)
 
 
 def lookup(keys: np.ndarray, query) -> tuple[np.ndarray, np.ndarray]:
