@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CSV = REPO / "model" / "data" / "countries.csv"
 SCRIPT = REPO / "model" / "data" / "build_countries.py"
-FACTS = REPO.parent / "shared" / "data" / "country_facts.csv"
+FACTS = REPO / "model" / "data" / "sources" / "country_facts.csv"  # shipped copy
 
 COLUMNS = [
     "iso3", "name", "entity_type", "region", "subregion", "capital", "lat", "lon",
@@ -21,7 +21,7 @@ COLUMNS = [
 ]
 REQUIRED = [c for c in COLUMNS if c != "borders"]  # borders is '' for islands
 
-# Empty cells of country_facts.csv (see /work/shared/data/SOURCES.md); only these
+# Empty cells of country_facts.csv (see model/data/sources/SOURCES.md); only these
 # rows may carry an imputation flag, and all of them must.
 EMPTY_IN_FACTS = {
     "population": {"VAT"},
@@ -162,7 +162,7 @@ def test_value_ranges(df):
 
 def test_build_script_reproduces_shipped_csv(tmp_path):
     if not FACTS.is_file():
-        pytest.fail(f"facts file not found at {FACTS}; it is needed to rebuild the CSV")
+        pytest.fail(f"shipped facts file not found at {FACTS}; it is needed to rebuild the CSV")
     out = tmp_path / "countries.csv"
     command = [sys.executable, "-W", "error", str(SCRIPT),
                "--facts", str(FACTS), "--out", str(out)]

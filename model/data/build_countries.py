@@ -5,7 +5,9 @@ Usage::
     python model/data/build_countries.py [--facts PATH] [--out PATH]
 
 Inputs
-    * ``country_facts.csv`` (default ``<repo>/../shared/data/country_facts.csv``):
+    * ``country_facts.csv`` (default ``model/data/sources/country_facts.csv``, a verbatim
+      copy of the project's shared facts file, shipped so the build needs nothing outside
+      the repository):
       one row per entity (200 rows) with World Bank 2020 population and GDP,
       the EIU Democracy Index 2020, BRI MoU status, Chinese-vaccine receipt and
       EU/EEA/OECD membership. Every row is kept.
@@ -43,7 +45,7 @@ import pycountry
 from countryinfo import CountryInfo
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_FACTS = HERE.parents[1].parent / "shared" / "data" / "country_facts.csv"
+DEFAULT_FACTS = HERE / "sources" / "country_facts.csv"
 DEFAULT_OUT = HERE / "countries.csv"
 
 COLUMNS = [
