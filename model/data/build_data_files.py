@@ -74,13 +74,13 @@ def read_owid(path: Path) -> dict[str, str]:
     codes = owid["iso_code"].replace(OWID_CODES)
     if not codes.is_unique:
         raise ValueError(f"{path.name}: duplicate iso_code")
-    return dict(zip(codes, owid["vaccines"]))
+    return dict(zip(codes, owid["vaccines"], strict=True))
 
 
 def build_vaccines(countries: pd.DataFrame) -> list[dict[str, str]]:
     june, july = read_owid(OWID_20210615), read_owid(OWID_20210731)
     rows = []
-    for iso3, chinese in zip(countries["iso3"], countries["chinese_vaccine"]):
+    for iso3, chinese in zip(countries["iso3"], countries["chinese_vaccine"], strict=True):
         field = june.get(iso3)
         row = {"iso3": iso3, "vaccines_20210615": field or "", "chinese": str(int(chinese))}
         for column, group in (("russian", RUSSIAN), ("western", WESTERN), ("other", OTHER)):
