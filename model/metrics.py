@@ -1,4 +1,4 @@
-"""Static utility terms and the per-month outcomes, as functions over the model's arrays."""
+"""The per-month outcomes of one run and the verdict of the win rule (docs/ODD.md 7.8)."""
 
 from __future__ import annotations
 
@@ -6,88 +6,69 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .params import months_between
+
 if TYPE_CHECKING:
     from .model import CredentialModel
-    from .params import DecisionParams, ModelParams, StandardSpec
     from .world import World
 
-
-def wealth(world: World) -> np.ndarray:
-    """Log GDP per capita rescaled to [0, 1] (0 = poorest country of the world, 1 = richest)."""
-    log_pc = np.log(world.gdp / world.population)
-    span = log_pc.max() - log_pc.min()
-    return (log_pc - log_pc.min()) / span if span > 0 else np.zeros(world.n)
-
-
-def adoption_cost(world: World, specs: list[StandardSpec], d: DecisionParams) -> np.ndarray:
-    """Relative cost of setting up each option: lower for open standards and richer countries.
-
-    cost[i, s] = (1 - openness_discount * openness_s) * (1 - wealth_discount * wealth_i), in [0, 1];
-    the "none" column is zero. The utility charges `decision.adoption_cost` times this.
-    """
-    openness = np.array([s.openness for s in specs])
-    by_standard = 1.0 - d.openness_discount * openness
-    by_country = 1.0 - d.wealth_discount * wealth(world)
-    cost = np.zeros((world.n, len(specs) + 1))
-    cost[:, 1:] = by_country[:, None] * by_standard[None, :]
-    return cost
-
-
-def static_alignment(world: World, choices: list[str], p: ModelParams, sponsor_of: dict) -> np.ndarray:
-    """Alignment of each country with each standard's sponsor, before any deal.
-
-    align[i, s] = [i in the sponsor's home] + political_similarity * (1 - |democracy_i - ref_s| / 5)
-                  + sum of the sponsor's affinity weights over the blocs i belongs to.
-    Standards without a sponsor and "none" have zero alignment.
-    """
-    align = np.zeros((world.n, len(choices)))
-    for s, sponsor in sponsor_of.items():
-        spec = sponsor.spec
-        ref = (spec.political_reference if spec.political_reference is not None
-               else float(world.democracy[sponsor.home].mean()) if len(sponsor.home) else 5.0)
-        column = sponsor.is_home.astype(float)
-        # +1 for the same democracy score, 0 five points apart, -1 at the opposite end of the scale
-        column += p.decision.political_similarity * (1.0 - np.abs(world.democracy - ref) / 5.0)
-        for bloc, weight in spec.affinity.items():
-            column[world.resolve([bloc], f"sponsors.{sponsor.key}.affinity")] += weight
-        align[:, s] = column
-    return align
+DEAL_KINDS = ("mutual", "standard", "accession", "incentive", "wave")
+MEASURES = ("acceptance_reach", "travel_share", "credentialled_share")
 
 
 class History:
-    """Per-month records of one run: arrays indexed [month, option] or [month]."""
+    """Per-month records of one run: arrays indexed [month, option], [month, deal kind] or [month]."""
 
     def __init__(self, horizon: int, world: World, home: np.ndarray, sponsored: np.ndarray) -> None:
         """`sponsored[c]`: option c has a sponsor; `home[i, c]`: country i is in that sponsor's home."""
         options = len(sponsored)
         shape = (horizon, options)
-        # rows: adopters, then population, GDP and travel weight, each as a share of the world's
-        self._weights = np.vstack([np.ones(world.n)] + [w / w.sum() for w in
-                                                       (world.population, world.gdp, world.travel_weight)])
-        self._abroad = (~home & sponsored[None, :]).astype(float)  # counts toward adopters abroad
+        # rows: adopters, population and GDP, each as a share of the world's
+        self._weights = np.vstack([np.ones(world.n)] + [w / w.sum() for w in (world.population, world.gdp)])
+        self._abroad = (~home & sponsored[None, :]).astype(float)  # counts toward foreign adopters
         self.adopters = np.zeros(shape, dtype=np.int64)
         self.population_share = np.zeros(shape)
         self.gdp_share = np.zeros(shape)
-        self.travel_share = np.zeros(shape)
-        self.outside_home = np.zeros(shape, dtype=np.int64)
+        self.travel_share = np.zeros(shape)  # share of this month's world travel whose traveller carries it
+        self.acceptance_reach = np.zeros(shape)  # share of world trips whose destination accepts it
+        self.foreign_adopters = np.zeros(shape, dtype=np.int64)  # adopters outside the sponsor's home
         self.interoperability = np.zeros(horizon)
-        self.deals = np.zeros(horizon, dtype=np.int64)
+        self.fragmentation = np.zeros(horizon)
         self.hhi = np.zeros(horizon)
+        self.deals = np.zeros((horizon, len(DEAL_KINDS)), dtype=np.int64)  # cumulative, by kind
+        self.platform_members = np.zeros(horizon, dtype=np.int64)
         self.months = 0
 
     def record(self, model: CredentialModel) -> None:
         t, state = model.month, model.state
-        rows = np.arange(len(state))
         chosen = np.zeros(self._abroad.shape)
-        chosen[rows, state] = 1.0
+        chosen[np.arange(len(state)), state] = 1.0
         totals = self._weights @ chosen
         self.adopters[t] = totals[0]
-        self.population_share[t], self.gdp_share[t], self.travel_share[t] = totals[1:]
-        self.outside_home[t] = (chosen * self._abroad).sum(axis=0)
-        self.interoperability[t] = model.interoperability()
-        self.deals[t] = model.deals_signed
+        self.population_share[t], self.gdp_share[t] = totals[1:]
+        weight = model.acceptance.origin_weight
+        self.travel_share[t] = (weight @ chosen) / weight.sum()
+        self.acceptance_reach[t] = model.acceptance.reach()
+        self.foreign_adopters[t] = (chosen * self._abroad).sum(axis=0)
+        self.interoperability[t] = model.acceptance.interoperability(state)
+        self.fragmentation[t] = model.acceptance.fragmentation(state)
+        self.deals[t] = model.deal_counts
         self.hhi[t] = concentration(self.travel_share[t])
+        self.platform_members[t] = sum(int(org.members.sum()) for org in model.organisations.values())
         self.months = t + 1
+
+    @property
+    def credentialled_share(self) -> np.ndarray:
+        """Each standard's share of the travel that carries some digital credential ("none" column 0)."""
+        credentialled = 1.0 - self.travel_share[:, :1]
+        out = np.divide(self.travel_share, credentialled, out=np.zeros_like(self.travel_share),
+                        where=credentialled > 0)
+        out[:, 0] = 0.0
+        return out
+
+    def measure(self, name: str) -> np.ndarray:
+        """One of MEASURES as a [month, option] array."""
+        return self.credentialled_share if name == "credentialled_share" else getattr(self, name)
 
 
 def concentration(travel_share: np.ndarray) -> float:
@@ -97,21 +78,40 @@ def concentration(travel_share: np.ndarray) -> float:
     return float(((used / total) ** 2).sum()) if total > 0 else 0.0
 
 
+def judged_month(model: CredentialModel) -> int:
+    """The month index at which the win rule is read."""
+    rule = model.params.scenario.win
+    return months_between(model.params.scenario.start, rule.month) if rule.month else model.horizon - 1
+
+
+def winner(values: np.ndarray, threshold: float, lead: float = 1.0) -> int:
+    """Index of the winning option in a row of a measure ("none" at 0 never wins), or -1: the standard
+    with the largest value, if that value reaches the threshold and is at least `lead` times every
+    other standard's (a tie never wins when lead > 1; with lead 1 it goes to the first in config order)."""
+    best = 1 + int(np.argmax(values[1:]))
+    others = np.delete(values[1:], best - 1)
+    runner_up = float(others.max()) if len(others) else 0.0
+    return best if values[best] >= threshold and values[best] >= lead * runner_up else -1
+
+
 def outcome(model: CredentialModel) -> dict:
-    """Winner (largest final travel share if at least win_threshold, else "fragmented"),
-    month index at which the winner first reached the threshold, and final figures per option."""
-    h = model.history
-    last = h.months - 1
-    threshold = model.params.scenario.win_threshold
-    final = h.travel_share[last]
-    best = 1 + int(np.argmax(final[1:]))
-    won = final[best] >= threshold
-    reached = np.flatnonzero(h.travel_share[: last + 1, best] >= threshold)
+    """The run's verdict under the win rule and its figures at the judged month, for every measure."""
+    h, rule = model.history, model.params.scenario.win
+    t = min(judged_month(model), h.months - 1)
+    series = h.measure(rule.measure)
+    best = winner(series[t], rule.threshold, rule.lead)
+    won = [winner(row, rule.threshold, rule.lead) == best for row in series[: t + 1]] if best > 0 else []
+    reached = np.flatnonzero(won)
+    name = model.choices
     return {
-        "winner": model.choices[best] if won else "fragmented",
-        "time_to_dominance": int(reached[0]) if won and len(reached) else None,
-        "adopters": dict(zip(model.choices, h.adopters[last].tolist(), strict=True)),
-        "travel_share": dict(zip(model.choices, final.tolist(), strict=True)),
-        "interoperability": float(h.interoperability[last]),
-        "deals": int(h.deals[last]),
+        "winner": name[best] if best > 0 else "fragmented",
+        "judged_month": model.month_label(t),
+        "time_to_dominance": int(reached[0]) if best > 0 and len(reached) else None,
+        "adopters": dict(zip(name, h.adopters[t].tolist(), strict=True)),
+        "foreign_adopters": dict(zip(name, h.foreign_adopters[t].tolist(), strict=True)),
+        **{m: dict(zip(name, h.measure(m)[t].tolist(), strict=True)) for m in MEASURES},
+        "interoperability": float(h.interoperability[t]),
+        "fragmentation": float(h.fragmentation[t]),
+        "deals": dict(zip(DEAL_KINDS, h.deals[t].tolist(), strict=True)),
+        "platform_members": int(h.platform_members[t]),
     }

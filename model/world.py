@@ -8,6 +8,8 @@ model on the embedded data, from a user's flow table, or from a synthetic graph.
 from __future__ import annotations
 
 import csv
+import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +18,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from . import facts
 from .params import ConfigError, WorldParams, validate_world
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -23,6 +26,7 @@ DEFAULT_COUNTRIES = DATA_DIR / "countries.csv"
 REQUIRED_COLUMNS = ("iso3", "name", "region", "lat", "lon", "population", "gdp_usd", "democracy")
 BLOC_COLUMNS = {"EU27": "eu", "EEA": "eea", "OECD": "oecd", "BRI": "bri"}
 EARTH_RADIUS_KM = 6371.0
+MEMORY_LIMIT = 8e9  # bytes: a world needing more is refused before anything is allocated
 
 
 @dataclass(eq=False)
@@ -41,6 +45,8 @@ class World:
     travel_weight: np.ndarray  # share of world outbound travel, sums to 1
     blocs: dict[str, np.ndarray] = field(default_factory=dict)  # bloc name -> sorted indices
     source: str = ""
+    vaccine_share: dict[str, np.ndarray] = field(default_factory=dict)  # gated vaccine group -> share per country
+    real: bool = False  # countries with ISO3 codes (the facts in model/facts.py apply)
 
     def __post_init__(self) -> None:
         self.index = {c: i for i, c in enumerate(self.codes)}
@@ -74,19 +80,44 @@ class World:
 
 # ---------------------------------------------------------------- loading countries
 
-def read_countries(path: str | Path) -> dict[str, np.ndarray]:
-    """Read a countries CSV into column arrays; malformed files raise ConfigError naming the file."""
-    path = Path(path)
+# Valid ranges of the numeric columns: a value outside is refused with the file, row and column named.
+COLUMN_RANGES = {
+    "lat": (-90.0, 90.0, "degrees"),
+    "lon": (-180.0, 360.0, "degrees"),
+    "population": (1.0, 1e10, "persons"),
+    "gdp_usd": (1e5, 1e15, "US$"),
+    "democracy": (0.0, 10.0, "EIU 0-10"),
+}
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _read_rows(path: Path, key: str) -> list[dict]:
     if not path.is_file():
-        raise ConfigError(f"world.countries_file: no such file '{path}'")
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
+        raise ConfigError(f"{key}: no such file '{path}'")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not a UTF-8 text CSV (byte {err.start}: {err.reason}); save it as UTF-8") from None
+    except csv.Error as err:
+        raise ConfigError(f"{path}: not a readable CSV ({err})") from None
+
+
+def read_countries(path: str | Path) -> dict[str, np.ndarray]:
+    """Read a countries CSV into column arrays; malformed files raise ConfigError naming the file and row."""
+    path = Path(path)
+    rows = _read_rows(path, "world.countries_file")
     if not rows:
         raise ConfigError(f"{path}: no rows; expected columns {', '.join(REQUIRED_COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
     if missing:
         raise ConfigError(f"{path}: missing columns {', '.join(missing)}; required: {', '.join(REQUIRED_COLUMNS)}")
-    codes = [r["iso3"].strip() for r in rows]
+    if len(rows) < 2:
+        raise ConfigError(f"{path}: {len(rows)} country; a world needs at least two")
+    codes = [(r["iso3"] or "").strip() for r in rows]
+    for line, code in enumerate(codes, start=2):
+        if not ISO3.match(code):
+            raise ConfigError(f"{path}:{line}: iso3 {code!r} must be three capital letters")
     seen: set[str] = set()
     dupes = sorted({c for c in codes if c in seen or seen.add(c)})
     if dupes:
@@ -94,23 +125,32 @@ def read_countries(path: str | Path) -> dict[str, np.ndarray]:
     cols: dict[str, np.ndarray] = {"iso3": np.array(codes)}
     for name in ("name", "region", "subregion", "borders"):
         cols[name] = np.array([r.get(name, "") or "" for r in rows], dtype=object)
-    for name in ("lat", "lon", "population", "gdp_usd", "democracy"):
-        try:
-            cols[name] = np.array([float(r[name]) for r in rows])
-        except (TypeError, ValueError) as err:
-            raise ConfigError(f"{path}: column '{name}' must be numeric and filled ({err})") from None
-    for name in ("population", "gdp_usd"):
-        if (cols[name] <= 0).any():
-            bad = cols["iso3"][cols[name] <= 0][:5]
-            raise ConfigError(f"{path}: column '{name}' must be > 0 (see {', '.join(bad)})")
-    for bloc, col in BLOC_COLUMNS.items():
-        if col in rows[0]:
-            cols[bloc] = np.array([(r[col] or "0").strip() in ("1", "1.0", "True", "true") for r in rows])
+    for name, (low, high, unit) in COLUMN_RANGES.items():
+        values = []
+        for line, r in enumerate(rows, start=2):
+            try:
+                v = float(r[name])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{path}:{line}: column '{name}' = {r[name]!r} is not a number") from None
+            if not (math.isfinite(v) and low <= v <= high):
+                raise ConfigError(f"{path}:{line}: column '{name}' = {r[name]} must be a finite number in "
+                                  f"[{low:g}, {high:g}] ({unit})")
+            values.append(v)
+        cols[name] = np.array(values)
+    flags = [c for c in rows[0] if c in BLOC_COLUMNS.values() or c.endswith("_vaccine")]
+    for col in flags:
+        values = []
+        for line, r in enumerate(rows, start=2):
+            text = (r[col] or "0").strip()
+            if text not in ("0", "1", "0.0", "1.0", "True", "False", "true", "false"):
+                raise ConfigError(f"{path}:{line}: column '{col}' = {text!r} must be 0 or 1")
+            values.append(text in ("1", "1.0", "True", "true"))
+        cols[col] = np.array(values, dtype=bool)
     return cols
 
 
 def _blocs_from(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    blocs = {b: np.flatnonzero(cols[b]) for b in BLOC_COLUMNS if b in cols}
+    blocs = {b: np.flatnonzero(cols[c]) for b, c in BLOC_COLUMNS.items() if c in cols}
     for region in sorted(set(cols["region"])):
         if region:
             blocs[region] = np.flatnonzero(cols["region"] == region)
@@ -150,41 +190,47 @@ def gravity_flows(cols: dict[str, np.ndarray], p: WorldParams) -> np.ndarray:
 def read_flows(path: str | Path, index: dict[str, int]) -> np.ndarray:
     """Read a flow table (origin, destination, flow); bad rows raise ConfigError naming the file."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"world.flows_file: no such file '{path}'")
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in ("origin", "destination", "flow") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ConfigError(f"{path}: missing columns {', '.join(missing)}; required: origin, destination, flow")
-        flows = np.zeros((len(index), len(index)))
-        for line, row in enumerate(reader, start=2):
-            for end in ("origin", "destination"):
-                if row[end] not in index:
-                    raise ConfigError(f"{path}:{line}: unknown country '{row[end]}' in column {end}")
-            try:
-                value = float(row["flow"])
-            except (TypeError, ValueError):
-                raise ConfigError(f"{path}:{line}: flow '{row['flow']}' is not a number") from None
-            if not np.isfinite(value) or value < 0:
-                raise ConfigError(f"{path}:{line}: flow {value} must be a finite number >= 0")
-            flows[index[row["origin"]], index[row["destination"]]] += value
+    rows = _read_rows(path, "world.flows_file")
+    missing = [c for c in ("origin", "destination", "flow") if not rows or c not in rows[0]]
+    if missing:
+        raise ConfigError(f"{path}: missing columns {', '.join(missing)}; required: origin, destination, flow")
+    flows = np.zeros((len(index), len(index)))
+    for line, row in enumerate(rows, start=2):
+        for end in ("origin", "destination"):
+            if row[end] not in index:
+                raise ConfigError(f"{path}:{line}: unknown country '{row[end]}' in column {end}")
+        try:
+            value = float(row["flow"])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{path}:{line}: flow '{row['flow']}' is not a number") from None
+        if not np.isfinite(value) or value < 0:
+            raise ConfigError(f"{path}:{line}: flow {value} must be a finite number >= 0")
+        flows[index[row["origin"]], index[row["destination"]]] += value
     np.fill_diagonal(flows, 0.0)
     if not flows.any():
         raise ConfigError(f"{path}: no travel between distinct countries; every flow is zero or missing")
     return flows
 
 
-def _normalise(flows, use_sparse: bool):
-    """Row-normalise flows to travel shares and compute each country's share of world travel."""
+def _normalise(flows, use_sparse: bool, source: str = "world"):
+    """Row-normalise flows to travel shares and compute each country's share of world travel.
+
+    Flows are first divided by their largest value, so neither huge (1e308) nor subnormal values
+    overflow or vanish when rows are summed."""
     if sparse.issparse(flows):
-        flows = flows.tocsr()
+        flows = flows.tocsr().astype(float)
+        top = flows.data.max() if flows.nnz else 0.0
+        if top > 0:
+            flows = flows / top
         out = np.asarray(flows.sum(axis=1)).ravel()
     else:
+        top = flows.max()
+        if top > 0:
+            flows = flows / top
         out = flows.sum(axis=1)
     total = out.sum()
-    if total <= 0:
-        raise ConfigError("world: the travel flows are all zero")
+    if not total > 0 or not np.isfinite(total):
+        raise ConfigError(f"{source}: the travel flows are all zero; no two distinct countries are tied")
     inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
     if sparse.issparse(flows):
         travel = sparse.diags(inv) @ flows
@@ -207,13 +253,25 @@ def from_countries(p: WorldParams) -> World:
     path = Path(p.countries_file) if p.countries_file else DEFAULT_COUNTRIES
     cols = read_countries(path)
     index = {c: i for i, c in enumerate(cols["iso3"])}
-    flows = read_flows(p.flows_file, index) if p.kind == "flows" else gravity_flows(cols, p)
+    if p.kind == "flows":
+        flows = read_flows(p.flows_file, index)
+        source = p.flows_file
+    else:
+        with np.errstate(over="ignore", under="ignore"):
+            flows = gravity_flows(cols, p)
+        if not np.isfinite(flows).all():
+            raise ConfigError(f"{path}: the gravity flows overflow; check gdp_usd and population, and the "
+                              "world.*_exponent values")
+        source = f"{path} (gravity flows; world.min_distance_km={p.min_distance_km:g})"
     use_sparse = p.sparse if p.sparse is not None else _density(flows) < 0.05
-    travel, weight = _normalise(flows, use_sparse)
+    travel, weight = _normalise(flows, use_sparse, source)
+    blocs = _blocs_from(cols)
+    blocs.update(facts.sanction_blocs(cols["iso3"]))
+    vaccines = facts.vaccine_shares(cols["iso3"], cols.get("chinese_vaccine"))
     return World(
         codes=cols["iso3"], names=cols["name"], region=cols["region"], lat=cols["lat"], lon=cols["lon"],
         population=cols["population"], gdp=cols["gdp_usd"], democracy=cols["democracy"],
-        travel=travel, travel_weight=weight, blocs=_blocs_from(cols), source=str(path),
+        travel=travel, travel_weight=weight, blocs=blocs, source=str(path), vaccine_share=vaccines, real=True,
     )
 
 
@@ -224,6 +282,11 @@ def synthetic(p: WorldParams, rng: np.random.Generator) -> World:
     (1/n) in world travel, so travel-weighted shares are shares of countries.
     """
     n, k = p.n, p.mean_degree
+    dense = p.graph == "complete" or p.sparse is False
+    if dense and n * n * 8 * 6 > MEMORY_LIMIT:  # the travel matrix and its derived copies
+        raise ConfigError(f"world.n = {n}: a dense world of {n} countries needs about {n * n * 48 / 1e9:.0f} GB; "
+                          f"use a sparse graph (world.graph=erdos_renyi ...) or fewer countries "
+                          f"(at most about {int((MEMORY_LIMIT / 48) ** 0.5):,} dense)")
     seed = int(rng.integers(2**31 - 1))
     if p.graph in ("watts_strogatz", "ring_lattice") and max(2, round(k)) >= n:
         raise ConfigError(f"world.mean_degree = {k!r}: must be below world.n = {n} for a {p.graph} graph")
