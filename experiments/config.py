@@ -18,15 +18,24 @@ from model.params import (
     ConfigError,
     DecisionParams,
     ModelParams,
+    OrganisationSpec,
     PairDealParams,
     ScenarioParams,
     SponsorSpec,
     StandardSpec,
+    VaccineParams,
     WorldParams,
     validate_world,
 )
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+
+
+@dataclass
+class CalibrationSpec:
+    """Where the calibrated parameters come from (configs/calibration/)."""
+
+    ensemble: str = ""  # CSV of accepted parameter sets (one column per dotted key); "" = the point values
 
 
 @dataclass
@@ -36,9 +45,12 @@ class ExperimentConfig:
     world: WorldParams = field(default_factory=WorldParams)
     decision: DecisionParams = field(default_factory=DecisionParams)
     pair_deals: PairDealParams = field(default_factory=PairDealParams)
+    vaccines: VaccineParams = field(default_factory=VaccineParams)
     standards: dict[str, StandardSpec] = field(default_factory=dict)
     sponsors: dict[str, SponsorSpec] = field(default_factory=dict)
+    organisations: dict[str, OrganisationSpec] = field(default_factory=dict)
     scenario: ScenarioParams = field(default_factory=ScenarioParams)
+    calibration: CalibrationSpec = field(default_factory=CalibrationSpec)
     seed: int = 0  # experiment seed; replication seeds are spawned from it, >= 0
     replications: int = 20  # independent runs, >= 1
     workers: int = 1  # processes for the replications (1 = in this process), >= 1
@@ -78,8 +90,9 @@ def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
 
 
 def model_params(exp: ExperimentConfig) -> ModelParams:
-    return ModelParams(decision=exp.decision, pair_deals=exp.pair_deals, standards=exp.standards,
-                       sponsors=exp.sponsors, scenario=exp.scenario)
+    return ModelParams(decision=exp.decision, pair_deals=exp.pair_deals, vaccines=exp.vaccines,
+                       standards=exp.standards, sponsors=exp.sponsors, organisations=exp.organisations,
+                       scenario=exp.scenario)
 
 
 def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:

@@ -1,4 +1,5 @@
-"""Summaries over replications: win probabilities with intervals, medians, and a readable print."""
+"""Summaries over replications: the win rule stated, win probabilities with intervals, and the
+continuous outcomes beside them (so no verdict hangs on one cut-off), and a readable print."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.params import add_months
+from model.metrics import MEASURES, winner
+from model.params import add_months, months_between, outside_plausible
 
 if TYPE_CHECKING:
     from .config import ExperimentConfig
     from .runner import RunRecord
+
+ROBUSTNESS_THRESHOLDS = (0.4, 0.5, 0.6)
+RULE_WORDS = {
+    "acceptance_reach": "the share of world trips whose destination accepts it",
+    "travel_share": "the share of world travel whose traveller carries it",
+    "credentialled_share": "the share of credentialled travel that carries it",
+}
+CONTINUOUS = (*MEASURES, "foreign_adopters", "adopters")
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float]:
@@ -25,26 +35,47 @@ def wilson_interval(successes: int, trials: int, z: float = 1.959964) -> tuple[f
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def _band(values: np.ndarray) -> dict:
+    return {"median": float(np.median(values)), "p05": float(np.quantile(values, 0.05)),
+            "p95": float(np.quantile(values, 0.95))}
+
+
+def _series(rec: RunRecord, name: str) -> np.ndarray:
+    return getattr(rec, name)
+
+
 def summarise(exp: ExperimentConfig, records: list[RunRecord], choices: list[str]) -> dict:
-    """The summary.json content: per standard win probability and medians, fragmentation."""
+    """The summary.json content: the win rule, per standard its win probability and the continuous
+    outcomes (median and 5-95% band over replications) at the judged month, and how the verdict moves
+    with the threshold and the measure."""
+    from .config import model_params
+
     n = len(records)
+    rule = exp.scenario.win
+    month = rule.month or add_months(exp.scenario.start, exp.scenario.horizon - 1)
+    t = months_between(exp.scenario.start, month)
     winners = [r.outcome["winner"] for r in records]
-    final_adopters = np.array([r.adopters[-1] for r in records])
-    final_travel = np.array([r.travel_share[-1] for r in records])
     standards = {}
     for k, sid in enumerate(choices):
-        entry = {
-            "name": exp.standards[sid].name if sid in exp.standards else "None (paper or national-only)",
-            "median_adopters": float(np.median(final_adopters[:, k])),
-            "median_travel_share": float(np.median(final_travel[:, k])),
-        }
+        entry: dict = {"name": exp.standards[sid].name if sid in exp.standards else "None (paper or national-only)"}
         if sid != "none":
             wins = winners.count(sid)
             entry["win_probability"] = wins / n
             entry["win_interval"] = list(wilson_interval(wins, n))
+        for name in CONTINUOUS:
+            entry[name] = _band(np.array([_series(r, name)[t, k] for r in records], dtype=float))
         standards[sid] = entry
+    robustness = {}
+    for measure in MEASURES:
+        values = np.array([_series(r, measure)[t] for r in records])
+        robustness[measure] = {}
+        for threshold in ROBUSTNESS_THRESHOLDS:
+            verdicts = [winner(v, threshold, rule.lead) for v in values]
+            robustness[measure][f"{threshold:g}"] = {
+                sid: sum(v == k for v in verdicts) / n for k, sid in enumerate(choices) if k > 0}
     fragmented = winners.count("fragmented")
     dominance = [r.outcome["time_to_dominance"] for r in records if r.outcome["time_to_dominance"] is not None]
+    drawn = [r.drawn for r in records if r.drawn]
     return {
         "scenario": exp.scenario.name,
         "description": exp.scenario.description,
@@ -53,43 +84,75 @@ def summarise(exp: ExperimentConfig, records: list[RunRecord], choices: list[str
         "seeds": [r.seed for r in records],
         "horizon": {"start": exp.scenario.start, "months": exp.scenario.horizon,
                     "end": add_months(exp.scenario.start, exp.scenario.horizon - 1)},
-        "win_threshold": exp.scenario.win_threshold,
+        "win_rule": {"measure": rule.measure, "threshold": rule.threshold, "lead": rule.lead, "month": month,
+                     "text": f"A standard wins if, in {month}, {RULE_WORDS[rule.measure]} is at least "
+                             f"{rule.threshold:.0%} and at least {rule.lead:g} times any other standard's; otherwise "
+                             "the run is fragmented."},
         "standards": standards,
+        "win_probability_by_rule": robustness,
         "fragmented_probability": fragmented / n,
         "fragmented_interval": list(wilson_interval(fragmented, n)),
-        "median_interoperability": float(np.median([r.interoperability[-1] for r in records])),
-        "median_deals": float(np.median([r.deals[-1] for r in records])),
+        "interoperability": _band(np.array([r.interoperability[t] for r in records])),
+        "fragmentation": _band(np.array([r.fragmentation[t] for r in records])),
+        "platform_members": _band(np.array([r.platform_members[t] for r in records], dtype=float)),
+        "deals": {kind: _band(np.array([r.outcome["deals"][kind] for r in records], dtype=float))
+                  for kind in records[0].outcome["deals"]},
         "median_months_to_dominance": float(np.median(dominance)) if dominance else None,
+        "calibration": {"ensemble": exp.calibration.ensemble, "parameter_sets_drawn": len({tuple(sorted(
+            d.items())) for d in drawn})} if exp.calibration.ensemble else {"ensemble": ""},
+        "outside_plausible_range": outside_plausible(model_params(exp), exp.world),
     }
 
 
 def format_summary(summary: dict, out_dir: str | None = None) -> str:
     """A short plain-text report of a summary, for the terminal."""
     h = summary["horizon"]
+    rule = summary["win_rule"]
     lines = [
         f"Scenario {summary['scenario']}: {summary['replications']} replications, "
         f"{h['start']} to {h['end']} ({h['months']} months), seed {summary['seed']}",
-        f"A standard wins if it ends with at least {summary['win_threshold']:.0%} of world travel.",
+        rule["text"],
         "",
-        f"{'standard':<34}{'P(win) [95% CI]':>22}{'adopters':>10}{'travel share':>14}",
+        f"In {rule['month']} (medians over replications, 5-95% in brackets):",
+        f"{'standard':<30}{'P(win) [95% CI]':>20}{'accepted on trips':>19}{'carries travel':>16}"
+        f"{'foreign adopters':>18}",
     ]
     for sid, s in summary["standards"].items():
         if sid == "none":
             continue
         lo, hi = s["win_interval"]
-        lines.append(f"{s['name'][:33]:<34}{s['win_probability']:>8.2f} [{lo:.2f}, {hi:.2f}]"
-                     f"{s['median_adopters']:>10.0f}{s['median_travel_share']:>14.1%}")
-    none = summary["standards"]["none"]
+        reach, share, foreign = s["acceptance_reach"], s["travel_share"], s["foreign_adopters"]
+        lines.append(f"{s['name'][:29]:<30}{s['win_probability']:>8.2f} [{lo:.2f}, {hi:.2f}]"
+                     f"{reach['median']:>8.0%} [{reach['p05']:.0%}-{reach['p95']:.0%}]"
+                     f"{share['median']:>9.0%}{'':>7}"
+                     f"{foreign['median']:>6.0f} [{foreign['p05']:.0f}-{foreign['p95']:.0f}]")
     lo, hi = summary["fragmented_interval"]
+    none = summary["standards"]["none"]
+    frag = summary["fragmentation"]
     lines += [
-        f"{'no standard (none)':<34}{'':>22}{none['median_adopters']:>10.0f}{none['median_travel_share']:>14.1%}",
-        f"{'fragmented (no winner)':<34}{summary['fragmented_probability']:>8.2f} [{lo:.2f}, {hi:.2f}]",
+        f"{'no winner (fragmented)':<30}{summary['fragmented_probability']:>8.2f} [{lo:.2f}, {hi:.2f}]",
+        f"{'paper / national only':<30}{'':>20}{'':>19}{none['travel_share']['median']:>9.0%}",
         "",
-        f"Interoperability at the end (median): {summary['median_interoperability']:.1%} of world travel "
-        "carries a credential accepted at its destination.",
-        f"Deals signed (median): {summary['median_deals']:.0f}",
-        "Adopters and travel share are medians over replications at the last month.",
+        "How the verdict moves with the cut-off: P(win) of the leading standards at thresholds "
+        + ", ".join(f"{t:.0%}" for t in ROBUSTNESS_THRESHOLDS) + f" ({rule['measure']}):",
     ]
+    by_rule = summary["win_probability_by_rule"][rule["measure"]]
+    for sid, s in summary["standards"].items():
+        if sid != "none" and any(by_rule[t][sid] > 0 for t in by_rule):
+            lines.append(f"  {s['name'][:40]:<42}" + "  ".join(f"{by_rule[t][sid]:.2f}" for t in by_rule))
+    lines += [
+        "",
+        f"Interoperability: {summary['interoperability']['median']:.0%} of world trips carry a credential the "
+        f"destination accepts; fragmentation: {frag['median']:.0%} carry one it refuses.",
+        "Deals signed (median): " + ", ".join(f"{k} {v['median']:.0f}" for k, v in summary["deals"].items()),
+    ]
+    if summary["platform_members"]["median"] > 0:
+        lines.append(f"Platform members (median): {summary['platform_members']['median']:.0f}")
+    if summary["calibration"]["ensemble"]:
+        lines.append(f"Parameters: {summary['calibration']['parameter_sets_drawn']} calibrated parameter sets "
+                     f"drawn from {summary['calibration']['ensemble']}")
+    if summary["outside_plausible_range"]:
+        lines.append("Outside their documented plausible range: " + "; ".join(summary["outside_plausible_range"]))
     if out_dir:
         lines.append(f"Outputs: {out_dir}")
     return "\n".join(lines)

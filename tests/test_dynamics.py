@@ -23,26 +23,29 @@ def test_invariants_hold_every_month(scenario, update):
         assert h.adopters[t].tolist() == np.bincount(m.state, minlength=k).tolist()
         for shares in (h.population_share, h.gdp_share, h.travel_share):
             assert shares[t].sum() == pytest.approx(1.0)
+        assert h.credentialled_share[t].sum() == pytest.approx(1.0 if h.travel_share[t, 0] < 1 else 0.0)
+        assert ((h.acceptance_reach[t] >= 0) & (h.acceptance_reach[t] <= 1 + 1e-12)).all()
+        assert h.interoperability[t] + h.fragmentation[t] <= 1 + 1e-12 and h.fragmentation[t] >= 0
         stays_locked = locked > t  # locked through this month: no revision and no other deal
         assert (m.state[stays_locked] == before[stays_locked]).all()
         assert 0.0 <= h.interoperability[t] <= 1.0
         for s in range(k):  # adopters outside the sponsor's home; zero for unsponsored options
             sponsor = m.sponsor_of.get(s)
             abroad = ((m.state == s) & ~sponsor.is_home).sum() if sponsor else 0
-            assert h.outside_home[t, s] == abroad
+            assert h.foreign_adopters[t, s] == abroad
         if t % 6 == 0:  # the incremental acceptance matches a rebuild from scratch
             kept = m.accepted_share(np.arange(n)).copy()
-            m._refresh_travel()
+            m.refresh_travel()
             assert m.accepted_share(np.arange(n)) == pytest.approx(kept, abs=1e-12)
     assert h.months == m.horizon
-    assert (np.diff(h.deals) >= 0).all()
+    assert (np.diff(h.deals, axis=0) >= 0).all()
 
 
 def _trajectory(model):
     model.run()
     h = model.history
-    return np.concatenate([h.adopters.ravel(), h.travel_share.ravel(), h.interoperability, h.deals,
-                           model.state, model.adopted_month.ravel()])
+    return np.concatenate([h.adopters.ravel(), h.travel_share.ravel(), h.acceptance_reach.ravel(), h.interoperability,
+                           h.deals.ravel(), h.platform_members, model.state, model.adopted_month.ravel()])
 
 
 def test_same_seed_gives_identical_runs_and_different_seeds_differ():

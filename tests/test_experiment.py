@@ -87,8 +87,12 @@ def test_hydra_files_record_the_run(run_dir):
 
 def test_timeseries_columns_and_size(timeseries):
     for column in ("replication", "seed", "step", "month", "standard", "adopters", "population_share",
-                   "gdp_share", "travel_share", "interoperability", "deals"):
+                   "gdp_share", "travel_share", "credentialled_share", "acceptance_reach", "foreign_adopters",
+                   "interoperability", "fragmentation", "hhi", "platform_members", "deals", "deals_mutual",
+                   "deals_standard", "deals_accession", "deals_incentive", "deals_wave"):
         assert column in timeseries.columns, column
+    assert timeseries["month"].dtype == "datetime64[ns]"
+    assert isinstance(timeseries["standard"].dtype, pd.CategoricalDtype)
     assert len(timeseries) == REPS * MONTHS * len(CHOICES) + REPS * MONTHS
     assert sorted(timeseries["standard"].unique()) == sorted([*CHOICES, "all"])
     assert sorted(timeseries["replication"].unique()) == list(range(REPS))
@@ -106,8 +110,9 @@ def test_timeseries_all_rows_carry_run_level_series(timeseries):
     assert (overall["deals"] >= 0).all()
     options = per_option(timeseries)
     assert options["adopters"].notna().all()
-    for column in ("population_share", "gdp_share", "travel_share"):
+    for column in ("population_share", "gdp_share", "travel_share", "credentialled_share", "acceptance_reach"):
         assert options[column].notna().all() and options[column].between(0, 1).all()
+    assert (overall["interoperability"] + overall["fragmentation"]).between(0, 1 + 1e-9).all()
 
 
 def test_timeseries_shares_sum_to_one_and_adopters_to_n(timeseries):
@@ -131,7 +136,8 @@ def test_timeseries_months_are_first_of_month_dates(timeseries):
 
 def test_countries_table(countries, timeseries):
     assert len(countries) == REPS * N
-    assert {"replication", "iso3", "final_standard", *(f"adopted_{s}" for s in STANDARDS)} <= set(countries.columns)
+    assert {"replication", "seed", "iso3", "final_standard", *(f"adopted_{s}" for s in STANDARDS)} <= set(
+        countries.columns)
     assert (countries.groupby("replication")["iso3"].nunique() == N).all()
     assert set(countries["final_standard"]) <= set(CHOICES)
     # final standards match the last month's adopters in the timeseries
@@ -177,27 +183,40 @@ def test_summary_contract(summary, timeseries):
     assert 0 <= lo <= summary["fragmented_probability"] <= hi <= 1
 
 
-def test_summary_medians_match_the_timeseries(summary, timeseries):
+def test_summary_bands_match_the_timeseries_at_the_judged_month(summary, timeseries):
+    assert summary["win_rule"]["month"] == "2021-06" and summary["win_rule"]["measure"] == "travel_share"
     last = per_option(timeseries)
     last = last[last["step"] == MONTHS - 1]
     for sid in CHOICES:
         rows = last[last["standard"] == sid]
         entry = summary["standards"][sid]
-        assert entry["median_adopters"] == pytest.approx(float(np.median(rows["adopters"].astype(float))))
-        assert entry["median_travel_share"] == pytest.approx(float(np.median(rows["travel_share"])))
+        for name in ("adopters", "travel_share", "acceptance_reach", "credentialled_share", "foreign_adopters"):
+            values = rows[name].astype(float)
+            assert entry[name]["median"] == pytest.approx(float(np.median(values))), (sid, name)
+            assert entry[name]["p05"] <= entry[name]["median"] <= entry[name]["p95"]
 
 
-def test_summary_win_probabilities_match_the_final_shares(summary, timeseries):
-    """A replication's winner is the standard with the largest final travel share, if >= threshold."""
+def test_summary_win_probabilities_follow_the_stated_rule(summary, timeseries):
+    """A replication's winner leads the rule's measure at the judged month by the stated lead, above
+    the threshold; the robustness table at the stated threshold says the same."""
+    rule = summary["win_rule"]
     last = per_option(timeseries)
     last = last[(last["step"] == MONTHS - 1) & (last["standard"] != "none")]
     winners = []
-    for _, rows in last.groupby("replication"):
-        best = rows.loc[rows["travel_share"].idxmax()]
-        winners.append(best["standard"] if best["travel_share"] >= summary["win_threshold"] else "fragmented")
+    for _, rows in last.groupby("replication", observed=True):
+        values = rows.set_index("standard")[rule["measure"]].sort_values(ascending=False)
+        best, second = values.iloc[0], values.iloc[1]
+        won = best >= rule["threshold"] and best >= summary_lead(summary) * second
+        winners.append(values.index[0] if won else "fragmented")
     for sid in STANDARDS:
         assert summary["standards"][sid]["win_probability"] == pytest.approx(winners.count(sid) / REPS)
     assert summary["fragmented_probability"] == pytest.approx(winners.count("fragmented") / REPS)
+    by_rule = summary["win_probability_by_rule"][rule["measure"]][f"{rule['threshold']:g}"]
+    assert by_rule == {sid: summary["standards"][sid]["win_probability"] for sid in STANDARDS}
+
+
+def summary_lead(summary: dict) -> float:
+    return summary["win_rule"].get("lead", 1.0)
 
 
 # ---------------------------------------------------------------- Python API and determinism

@@ -53,7 +53,7 @@ def test_the_config_hash_ignores_how_and_where_a_sweep_runs():
     assert load_sweep(["sweep=smoke", "sweep.executor=dask", "sweep.workers=3", "sweep.batch_size=7",
                        "sweep.output=elsewhere"]).config_hash == base
     assert load_sweep(["sweep=smoke", "sweep.replications=3"]).config_hash != base
-    assert load_sweep(["sweep=smoke", "scenario.win_threshold=0.6"]).config_hash != base
+    assert load_sweep(["sweep=smoke", "scenario.win.threshold=0.6"]).config_hash != base
 
 
 def test_cfg_prints_the_resolved_config_and_the_size(capsys, tmp_path):

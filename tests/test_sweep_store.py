@@ -38,7 +38,7 @@ def test_runs_and_points_tables_have_one_row_per_run_and_per_point(tmp_path):
     assert len(runs) == 9 * 2 and len(points) == 9 and results.failures == 0
     assert list(runs.columns[:5]) == ["point", "replication", "seed", "decision.network_weight",
                                       "decision.revision_rate"]
-    for column in ("winner", "time_to_dominance", "interoperability", "deals", "adopters_a", "adopters_none",
+    for column in ("winner", "time_to_dominance", "interoperability", "deals_mutual", "adopters_a", "adopters_none",
                    "travel_share_b", "status", "error"):
         assert column in runs.columns
     assert set(runs["winner"]) <= {"a", "b", "fragmented"}
@@ -48,7 +48,7 @@ def test_runs_and_points_tables_have_one_row_per_run_and_per_point(tmp_path):
                 & (points[f"win_probability_{w}"] <= points[f"win_high_{w}"])).all()
     total = points[["win_probability_a", "win_probability_b", "win_probability_fragmented"]].sum(axis=1)
     assert (total - 1).abs().max() < 1e-9
-    assert {"interoperability_mean", "interoperability_q05", "interoperability_q95", "deals_q50"} <= set(points)
+    assert {"interoperability_mean", "interoperability_q05", "interoperability_q95", "deals_mutual_q50"} <= set(points)
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["runs_done"] == 18 and manifest["runs_failed"] == 0
     assert manifest["design_seed"] == 0 and "SALib" in manifest["versions"] and manifest["finished"]

@@ -221,7 +221,7 @@ def test_embedded_data_read_matches_pandas():
     cols = read_countries(DEFAULT_COUNTRIES)
     assert cols["iso3"].tolist() == frame["iso3"].tolist()
     np.testing.assert_allclose(cols["gdp_usd"], frame["gdp_usd"].astype(float))
-    assert int(cols["EU27"].sum()) == int(frame["eu"].sum())
+    assert int(cols["eu"].sum()) == int(frame["eu"].sum()) == 27
 
 
 # ---------------------------------------------------------------- synthetic worlds

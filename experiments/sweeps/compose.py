@@ -25,7 +25,8 @@ from .spec import SweepSpec, check_spec, output_folder, register_sweep_schema
 
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
-MODEL_KEYS = ("world", "decision", "pair_deals", "standards", "sponsors", "scenario")
+MODEL_KEYS = ("world", "decision", "pair_deals", "vaccines", "standards", "sponsors", "organisations", "scenario",
+              "calibration")
 # Experiment keys a sweep replaces with its own (sweep.seed, sweep.replications, sweep.workers).
 REPLACED = {"seed": "sweep.seed", "replications": "sweep.replications", "workers": "sweep.workers"}
 

@@ -12,8 +12,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from model.metrics import DEAL_KINDS, MEASURES
+
 from ..config import ExperimentConfig, one_line
-from ..runner import model_from
+from ..factory import model_from
+from ..runner import flat_outcomes
 from .keys import configure
 
 OK, FAILED = "ok", "failed"
@@ -25,9 +28,10 @@ def outcome_dtypes(choices: list[str]) -> dict[str, str]:
     """The outcome columns of runs.parquet and their dtypes; integers are nullable for failed runs."""
     return {
         "status": "string", "error": "string", "winner": "string", "time_to_dominance": "Int64",
-        "interoperability": "float64", "deals": "Int64",
-        **{f"adopters_{c}": "Int64" for c in choices},
-        **{f"travel_share_{c}": "float64" for c in choices},
+        "interoperability": "float64", "fragmentation": "float64", "platform_members": "Int64",
+        **{f"{name}_{c}": "Int64" for name in ("adopters", "foreign_adopters") for c in choices},
+        **{f"{name}_{c}": "float64" for name in MEASURES for c in choices},
+        **{f"deals_{kind}": "Int64" for kind in DEAL_KINDS},
     }
 
 
@@ -39,10 +43,7 @@ def run_one(base: ExperimentConfig, task: Task) -> dict[str, Any]:
         outcome = model_from(configure(base, values), seed).run().outcome()
     except Exception as err:  # recorded, not raised: the sweep goes on
         return {**row, "status": FAILED, "error": f"{type(err).__name__}: {one_line(err)}"}
-    row.update(status=OK, error=None, winner=outcome["winner"], time_to_dominance=outcome["time_to_dominance"],
-               interoperability=outcome["interoperability"], deals=outcome["deals"])
-    row.update({f"adopters_{c}": n for c, n in outcome["adopters"].items()})
-    row.update({f"travel_share_{c}": s for c, s in outcome["travel_share"].items()})
+    row.update(status=OK, error=None, **flat_outcomes(outcome))
     return row
 
 

@@ -31,8 +31,7 @@ def winners(choices: list[str]) -> list[str]:
 
 def outcome_measures(choices: list[str]) -> list[str]:
     """The numeric run outcomes summarised per point."""
-    return ["interoperability", "deals", "time_to_dominance",
-            *[f"adopters_{c}" for c in choices], *[f"travel_share_{c}" for c in choices]]
+    return [name for name, dtype in outcome_dtypes(choices).items() if dtype in ("Int64", "float64")]
 
 
 def points_table(runs: pd.DataFrame, design: pd.DataFrame, choices: list[str]) -> pd.DataFrame:
