@@ -18,11 +18,13 @@ from .declare import Outcome, Parameter, Simulator, Value, parameter_names
 RUN_KEYS = ("point", "replication", "seed")
 
 
-def common_seeds(replications: int, seed: int = 0) -> list[int]:
-    """`replications` 63-bit run seeds: the children of SeedSequence(seed), in order."""
+def common_seeds(replications: int, seed: int = 0, stream: int = 0) -> list[int]:
+    """`replications` 63-bit run seeds: the children of SeedSequence(seed), in order. Another
+    `stream` gives seeds apart from these (e.g. to re-estimate what a search selected)."""
     if replications < 1:
         raise ValueError(f"replications = {replications}: must be at least 1")
-    children = np.random.SeedSequence(seed).spawn(replications)
+    root = np.random.SeedSequence(seed, spawn_key=(stream,)) if stream else np.random.SeedSequence(seed)
+    children = root.spawn(replications)
     return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
