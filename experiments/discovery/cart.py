@@ -82,7 +82,7 @@ class CartResult:
         if self.rules.empty:
             return f"CART finds no leaf where {what} is more likely than not (accuracy {self.accuracy:.0%})."
         rules = "; or ".join(self.rule_text(labels))
-        return (f"CART: {what} happens when {rules} (accuracy {self.accuracy:.0%} on the design, "
+        return (f"{what}: CART finds it where {rules} (accuracy {self.accuracy:.0%} on the design, "
                 f"{self.cv_accuracy:.0%} cross-validated; base rate {self.base_rate:.0%}).")
 
     def __str__(self) -> str:

@@ -18,7 +18,8 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
     z, p = _z(level), successes / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+    # rounding can put an end a hair past p when p is 0 or 1
+    return float(min(p, max(0.0, centre - half))), float(max(p, min(1.0, centre + half)))
 
 
 def paired_t(differences: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:

@@ -147,9 +147,9 @@ class BoxResult:
         what = label_of(self.outcome, labels)
         where = " and ".join(self.conditions(labels)) or "anywhere (no dimension restricted)"
         hedge = "" if self.reached_target else f" (no box reached density {self.density_target:g})"
-        return (f"{what} happens when {where}: {self.density:.0%} of the runs in this box have it "
-                f"(density), and the box holds {self.coverage:.0%} of all runs that have it (coverage); "
-                f"{self.mass:.0%} of the runs fall in it{hedge}.")
+        return (f"{what}: where {where}, it happens in {self.density:.0%} of the runs (density); this box holds "
+                f"{self.coverage:.0%} of all the runs where it happens (coverage) and {self.mass:.0%} of all runs"
+                f"{hedge}.")
 
     def table(self) -> pd.DataFrame:
         """Rows of boxes.csv: outcome, box, coverage, density, mass, dimension, lower, upper, qp."""

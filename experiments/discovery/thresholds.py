@@ -117,7 +117,7 @@ class Threshold:
         if not self.crosses:
             return f"{what}{start}: no tipping point along {lever}: {self.reason}."
         side = "above" if self.direction == "rises" else "below"
-        text = (f"{what}{start} happens more often than not once {lever} is {side} "
+        text = (f"{what}{start}: more likely than not once {lever} is {side} "
                 f"{with_unit(self.threshold, self.lever, labels)} ({self.level:.0%} interval "
                 f"{number(self.lower)} to {number(self.upper)})")
         return text + (f"; {self.note}." if self.note else ".")

@@ -83,8 +83,8 @@ class Strategy:
         what = label_of(self.outcome, labels)
         chance = (f"P = {self.win_probability:.2f} (95% interval {self.lower:.2f} to {self.upper:.2f})")
         if self.reached:
-            return f"{label_of(self.sponsor, labels)}: the cheapest way found to make {what} happen with " \
-                   f"P >= {self.target:g} costs {number(self.cost)}: {setting}; {chance}. Search: {self.budget}."
+            return f"{label_of(self.sponsor, labels)}: the cheapest strategy found that gives {what} P >= " \
+                   f"{self.target:g} costs {number(self.cost)}: {setting}; {chance}. Search: {self.budget}."
         return f"{label_of(self.sponsor, labels)}: {self.message} ({setting}). Search: {self.budget}."
 
     def __str__(self) -> str:
