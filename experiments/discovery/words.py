@@ -1,0 +1,62 @@
+"""Numbers, bounds and tables as text: what results print and what the report writes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .declare import Labels, label_of, unit_of
+
+
+def number(value: float, digits: int = 3) -> str:
+    """`value` to `digits` significant figures; '-' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def with_unit(value: float, key: str, labels: Labels | None) -> str:
+    unit = unit_of(key, labels)
+    return f"{number(value)} {unit}" if unit else number(value)
+
+
+def format_bound(key: str, kind: str, lower, upper, labels: Labels | None = None) -> str:
+    """One restricted dimension of a box in words: 'privacy weight < 1.2', 'bloc is EU or BRI'."""
+    name = label_of(key, labels)
+    if kind == "categorical":
+        values = list(lower)
+        return f"{name} is {values[0]}" if len(values) == 1 else f"{name} is {', '.join(map(str, values[:-1]))} " \
+                                                                  f"or {values[-1]}"
+    has_lower, has_upper = not math.isnan(lower), not math.isnan(upper)
+    if has_lower and has_upper:
+        return f"{name} between {number(lower)} and {with_unit(upper, key, labels)}"
+    if has_lower:
+        return f"{name} > {with_unit(lower, key, labels)}"
+    return f"{name} < {with_unit(upper, key, labels)}"
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """A fixed-width text table with numbers to 3 significant figures."""
+    if table.empty:
+        return "(none)"
+    return table.to_string(index=False, formatters={c: number for c in table.columns
+                                                    if pd.api.types.is_float_dtype(table[c])})
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A GitHub-flavoured markdown table, numbers to 3 significant figures."""
+    if table.empty:
+        return "_(none)_"
+
+    def cell(v) -> str:
+        text = number(v) if isinstance(v, (float, np.floating, int, np.integer)) and not isinstance(v, bool) \
+            else str(v)
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(str, table.columns)) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines)
