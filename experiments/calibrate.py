@@ -1,23 +1,21 @@
-"""Calibrate the historical scenario's few free parameters against the public record.
+"""Calibrate the historical scenario against the public record by approximate Bayesian computation.
 
-Procedure: a grid over the decision parameters that no data source pins down (adoption cost,
-revision rate, network weight), each point run for R replications of `historical_2021` with seeds
-spawned from the experiment seed; each point is scored by `experiments.record.loss`, the mean squared
-relative error of the median adopters against every recorded count (EU DCC at five dates, China's
-certificate, SMART Health Cards, DIVOC and VDS-NC). The best `--refine` points are then scored again
-with `--refine-replications` replications, and the final ranking uses that score. No per-country
-term is fitted.
+Procedure (docs/ODD.md 9): the free parameters that no source pins down get uniform priors over
+their documented plausible ranges (configs/sweep/calibration.yaml). A Latin hypercube of draws
+from the priors is run once each on `historical_2021` with its seed, and each run is scored by its
+distance to the record (`experiments.record.loss`: the mean squared relative error of the run's
+counts against every recorded count). The draws closest to the record (the `accept` share) are the
+accepted parameter sets: an approximate posterior sample (rejection ABC; Pritchard et al. 1999,
+Beaumont et al. 2002). They are written to model/data/calibration_ensemble.csv, which
+`calibration=ensemble` draws from, one set per replication; the point values
+(configs/calibration/point.yaml) are the posterior medians. No per-country term is fitted.
 
-    .venv/bin/python -m experiments.calibrate                      # default grid, 10 replications
-    .venv/bin/python -m experiments.calibrate --replications 20 --grid decision.adoption_cost=3,4,5
-
-Writes calibration.csv (one row per point, best first) into --out and prints the best points.
+    .venv/bin/python -m experiments.calibrate                     # the configured draws, then acceptance
+    .venv/bin/python -m experiments.calibrate sweep.samples=2000 accept=0.05 write=true
 """
 
 from __future__ import annotations
 
-import argparse
-import itertools
 import sys
 import time
 from pathlib import Path
@@ -25,115 +23,113 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import compose, one_line, to_experiment
-from .record import RECORD, loss
-from .runner import model_from, replication_seeds
+from .outcomes import parse_all, read_all
+from .record import RECORD
 
-DEFAULT_GRID = {
-    "decision.adoption_cost": [4.0, 4.5, 5.0, 5.5],
-    "decision.revision_rate": [0.05, 0.08, 0.12],
-    "decision.network_weight": [4.0, 4.5, 5.0],
-    "sponsors.eu.deals_per_month": [3, 5],
-}
+ENSEMBLE = Path(__file__).resolve().parents[1] / "model" / "data" / "calibration_ensemble.csv"
+POINT = Path(__file__).resolve().parents[1] / "configs" / "calibration" / "point.yaml"
 
 
-def record_counts(overrides: list[str], seeds: list[int]) -> np.ndarray:
-    """Adopters at each recorded (standard, month), one row per seed."""
-    exp = to_experiment(compose("historical_2021", overrides))
+def record_outcomes() -> list[str]:
+    """The declared outcomes the record is compared on: one per recorded count."""
+    return [f"adopters.{f.standard}@{f.month}" for f in RECORD]
+
+
+def distance(counts: pd.DataFrame) -> np.ndarray:
+    """Each run's loss against the record (rows: runs; columns: record_outcomes())."""
+    record = np.array([f.adopters for f in RECORD], dtype=float)
+    scale = np.maximum(record, 5.0)
+    model = counts[record_outcomes()].to_numpy(dtype=float)
+    return (((model - record) / scale) ** 2).mean(axis=1)
+
+
+def accept(runs: pd.DataFrame, keys: list[str], share: float) -> pd.DataFrame:
+    """The accepted parameter sets: the `share` of runs closest to the record, best first."""
+    if not 0 < share <= 1:
+        raise ValueError(f"accept = {share}: must be in (0, 1]")
+    scored = runs.assign(distance=distance(runs))
+    kept = scored.nsmallest(max(1, int(round(share * len(scored)))), "distance", keep="first")
+    return kept[[*keys, "distance"]].reset_index(drop=True)
+
+
+def posterior_table(ensemble: pd.DataFrame, priors: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """Per parameter: prior range, posterior median and 5-95% interval, and how much the data narrowed it."""
     rows = []
-    for seed in seeds:
-        model = model_from(exp, seed).run()
-        rows.append([model.history.adopters[_step(model, fact.month), model.index_of[fact.standard]]
-                     for fact in RECORD])
-    return np.array(rows)
+    for key, (low, high) in priors.items():
+        values = ensemble[key].astype(float)
+        q05, q50, q95 = values.quantile([0.05, 0.5, 0.95])
+        rows.append({"parameter": key, "prior_low": low, "prior_high": high, "median": q50, "p05": q05, "p95": q95,
+                     "narrowed": 1 - (q95 - q05) / (0.9 * (high - low))})
+    return pd.DataFrame(rows)
 
 
-def _step(model, month: str) -> int:
-    from model.params import months_between
-
-    return months_between(model.params.scenario.start, month)
-
-
-def score(overrides: list[str], seeds: list[int]) -> dict:
-    counts = record_counts(overrides, seeds)
-    table = pd.DataFrame({"record": [f.adopters for f in RECORD], "model_median": np.median(counts, axis=0)})
-    row = {"loss": loss(table)}
-    row.update({f"{f.standard}@{f.month}": m for f, m in zip(RECORD, table["model_median"], strict=True)})
-    return row
-
-
-def calibrate(grid: dict[str, list[float]], replications: int, seed: int, workers: int) -> pd.DataFrame:
-    """Score every grid point; the same seeds at every point (common random numbers)."""
+def run_draws(sweep, workers: int) -> pd.DataFrame:
+    """Run every draw of the calibration design once (its sweep seed) and read the record outcomes."""
     from joblib import Parallel, delayed
 
-    keys = list(grid)
-    points = [dict(zip(keys, values, strict=True)) for values in itertools.product(*grid.values())]
-    seeds = replication_seeds(seed, replications)
-    jobs = ([f"{k}={v}" for k, v in p.items()] for p in points)
-    scores = Parallel(n_jobs=workers)(delayed(score)(overrides, seeds) for overrides in jobs)
-    table = pd.DataFrame([{**p, **s} for p, s in zip(points, scores, strict=True)])
-    return table.sort_values("loss", kind="stable", ignore_index=True)
+    from .sweeps.design import make_design, run_list
+
+    design = make_design(sweep.spec, sweep.kinds)
+    tasks = run_list(design, sweep.spec)
+    chunks = [tasks[i:i + 50] for i in range(0, len(tasks), 50)]
+    rows = Parallel(n_jobs=workers)(delayed(_run_chunk)(sweep.base, chunk) for chunk in chunks)
+    return pd.DataFrame([r for chunk in rows for r in chunk])
 
 
-def refine(table: pd.DataFrame, grid: dict[str, list], top: int, replications: int, seed: int,
-           workers: int) -> pd.DataFrame:
-    """Score the `top` best points again with more replications; rank by the refined loss."""
-    from joblib import Parallel, delayed
+def _run_chunk(base, tasks) -> list[dict]:
+    import logging
 
-    best = table.head(top)
-    seeds = replication_seeds(seed, replications)
-    keys = list(grid)
-    kinds = {k: type(grid[k][0]) for k in keys}  # pandas turns int columns to float; undo that
-    assert all(isinstance(v, kinds[k]) for k in keys for v in grid[k]), "one type per grid axis"
-    jobs = ([f"{k}={kinds[k](row[k])}" for k in keys] for _, row in best.iterrows())
-    scores = Parallel(n_jobs=workers)(delayed(score)(overrides, seeds) for overrides in jobs)
-    refined = pd.DataFrame([{**{k: row[k] for k in keys}, "grid_loss": row["loss"], **s}
-                            for (_, row), s in zip(best.iterrows(), scores, strict=True)])
-    return refined.sort_values("loss", kind="stable", ignore_index=True)
+    from .factory import model_from, with_values
+    from .runner import record_of
 
-
-def parse_grid(items: list[str]) -> dict[str, list[float]]:
-    grid = dict(DEFAULT_GRID)
-    for item in items:
-        key, _, values = item.partition("=")
-        raw = [v for v in values.split(",") if v]
-        try:  # an axis of whole numbers stays int (counts such as deals_per_month); otherwise float
-            grid[key] = [int(v) for v in raw] if all(v.lstrip("-").isdigit() for v in raw) else [float(v) for v in raw]
-        except ValueError:
-            raise SystemExit(f"error: --grid {item}: values must be numbers separated by commas") from None
-        if not grid[key]:
-            raise SystemExit(f"error: --grid {item}: give at least one value, e.g. {key}=1,2,3")
-    return grid
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    out = []
+    for point, replication, seed, values in tasks:
+        exp = with_values(base, values)
+        model = model_from(exp, seed, keep=values)
+        wanted = parse_all(record_outcomes(), model.params)
+        out.append({"point": point, "seed": seed, **values,
+                    **read_all(wanted, record_of(model.run(), replication, seed), model.params)})
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--replications", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=-1, help="processes (-1 = all cores)")
-    parser.add_argument("--grid", nargs="*", default=[], metavar="KEY=V1,V2", help="replace one grid axis")
-    parser.add_argument("--refine", type=int, default=5, help="best points scored again")
-    parser.add_argument("--refine-replications", type=int, default=40)
-    parser.add_argument("--out", default="outputs/calibration")
-    args = parser.parse_args(argv)
-    grid = parse_grid(args.grid)
+    from .config import one_line
+    from .sweeps.compose import load_sweep
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    options = {"accept": "0.02", "write": "false", "workers": "-1", "out": "outputs/calibration"}
+    rest = []
+    for a in argv:
+        key, sep, value = a.partition("=")
+        if sep and key in options:
+            options[key] = value
+        else:
+            rest.append(a)
     try:
-        to_experiment(compose("historical_2021", [f"{k}={v[0]}" for k, v in grid.items()]))
+        share = float(options["accept"])
+        sweep = load_sweep(["sweep=calibration", *rest])
+        priors = {k: (p.low, p.high) for k, p in sweep.spec.parameters.items()}
+        start = time.perf_counter()
+        runs = run_draws(sweep, int(options["workers"]))
+        ensemble = accept(runs, list(priors), share)
+        table = posterior_table(ensemble, priors)
+        print(f"{len(runs)} draws from the priors, {len(ensemble)} accepted (the closest {share:.0%}) in "
+              f"{time.perf_counter() - start:.0f} s; distance {ensemble['distance'].min():.4f} to "
+              f"{ensemble['distance'].max():.4f}")
+        with pd.option_context("display.width", 200):
+            print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        out = Path(options["out"])
+        out.mkdir(parents=True, exist_ok=True)
+        runs.assign(distance=distance(runs)).to_parquet(out / "draws.parquet", index=False)
+        table.to_csv(out / "posterior.csv", index=False)
+        print(f"draws and posterior summary: {out}")
+        if options["write"] == "true":
+            ensemble.to_csv(ENSEMBLE, index=False, float_format="%.6g")
+            print(f"written: {ENSEMBLE}")
     except Exception as err:
         print(f"error: {one_line(err)}", file=sys.stderr)
         sys.exit(2)
-    start = time.perf_counter()
-    table = calibrate(grid, args.replications, args.seed, args.workers)
-    refined = refine(table, grid, args.refine, args.refine_replications, args.seed + 1, args.workers)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "calibration.csv", index=False)
-    refined.to_csv(out / "calibration_refined.csv", index=False)
-    print(f"{len(table)} points x {args.replications} replications, then the best {len(refined)} x "
-          f"{args.refine_replications}, in {time.perf_counter() - start:.0f} s; best first:")
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        print(refined.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"written: {out / 'calibration.csv'}, {out / 'calibration_refined.csv'}")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,17 @@ type checking at compose time and the model. Ranges are checked by `ModelParams.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from model.params import (
     ConfigError,
@@ -36,6 +42,8 @@ class CalibrationSpec:
     """Where the calibrated parameters come from (configs/calibration/)."""
 
     ensemble: str = ""  # CSV of accepted parameter sets (one column per dotted key); "" = the point values
+    keep: list[str] = field(default_factory=list)  # keys whose configured value wins over the ensemble
+    # (compose() adds every key given on the command line)
 
 
 @dataclass
@@ -59,9 +67,76 @@ class ExperimentConfig:
     analysis: str = ""  # "" or "record": also compare with the public record (table and figure)
 
 
+@dataclass
+class _ScenarioSchema(ScenarioParams):
+    """ScenarioParams as Hydra sees it: events untyped, so `+scenario.events.NAME={...}` can add one
+    from the command line (OmegaConf cannot assign a dict to a typed dataclass entry); each event is
+    typed and checked by `to_experiment`."""
+
+    events: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _ExperimentSchema(ExperimentConfig):
+    scenario: _ScenarioSchema = field(default_factory=_ScenarioSchema)
+
+
 def register_schema() -> None:
     """Make the schema available to configs/config.yaml as the `schema` default."""
-    ConfigStore.instance().store(name="schema", node=ExperimentConfig)
+    ConfigStore.instance().store(name="schema", node=_ExperimentSchema)
+
+
+def field_type(key: str, root: type = ExperimentConfig) -> type | None:
+    """The scalar type a dotted key of the experiment config takes (dict entries by value type), or None."""
+    cls: Any = root
+    parts = key.lstrip("+~").split(".")
+    depth = 0
+    while depth < len(parts):
+        if not dataclasses.is_dataclass(cls):
+            return None
+        hints = typing.get_type_hints(cls)
+        hint = hints.get(parts[depth])
+        if hint is None:
+            return None
+        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            hint = args[0] if len(args) == 1 else hint
+        if typing.get_origin(hint) is dict:
+            hint = typing.get_args(hint)[1]
+            depth += 1  # skip the entry's name
+        if depth == len(parts) - 1:
+            return hint if isinstance(hint, type) else None
+        cls, depth = hint, depth + 1
+    return None
+
+
+_WHOLE = re.compile(r"^[+-]?\d+\.0*$")
+
+
+def normalise_overrides(overrides: list[str]) -> list[str]:
+    """Overrides as Hydra should see them.
+
+    - `KEY=5.0` becomes `KEY=5` when KEY takes a whole number;
+    - `scenario.events.NAME...=VALUE` adds or changes an event (`++`), so `scenario.events.X.enabled=false`
+      switches an event off and `scenario.events.Y={date: ..., type: ...}` adds one; the event's
+      fields are then typed and checked like any other;
+    - every dotted key set on the command line is listed in `calibration.keep`, so a calibrated
+      ensemble never overwrites what the user asked for.
+    """
+    out, kept = [], []
+    for o in overrides:
+        key, sep, value = o.partition("=")
+        if sep and _WHOLE.match(value.strip()) and field_type(key.split("@")[0]) is int:
+            o = f"{key}={int(float(value))}"
+        if sep and key.lstrip("+").startswith("scenario.events."):
+            o = "++" + o.lstrip("+")
+        name = key.lstrip("+~")
+        if sep and "." in name and not name.startswith(("hydra.", "calibration.")):
+            kept.append(name)
+        out.append(o)
+    if kept and not any(o.lstrip("+").startswith("calibration.keep=") for o in overrides):
+        out.append(f"calibration.keep=[{','.join(dict.fromkeys(kept))}]")
+    return out
 
 
 def validate_experiment(cfg: ExperimentConfig) -> None:
@@ -82,7 +157,12 @@ def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
     else:  # re-merge onto the schema: a key it lacks (even one appended with +key=...) raises
         plain = OmegaConf.to_container(cfg, resolve=True)
         plain.pop("hydra", None)
-        exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), plain))
+        try:
+            exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), plain))
+        except OmegaConfBaseException as err:  # name the full key (an event's field, say)
+            key = getattr(err, "full_key", "") or ""
+            message = str(err).splitlines()[0]
+            raise ConfigError(f"{key}: {message}" if key and key not in message else message) from None
     validate_experiment(exp)
     validate_world(exp.world)
     model_params(exp).validate()
@@ -102,7 +182,7 @@ def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] 
     from hydra.core.global_hydra import GlobalHydra
 
     register_schema()
-    overrides = list(overrides)
+    overrides = normalise_overrides(list(overrides))
     if scenario is not None:
         overrides.insert(0, f"scenario={scenario}")
     if GlobalHydra.instance().is_initialized():  # already inside a Hydra app or compose context

@@ -49,14 +49,17 @@ def ensemble(exp: ExperimentConfig) -> pd.DataFrame | None:
     return _read_ensemble(exp.calibration.ensemble) if exp.calibration.ensemble else None
 
 
-def ensemble_draw(exp: ExperimentConfig, seed: int) -> dict[str, Any]:
+def ensemble_draw(exp: ExperimentConfig, seed: int, keep=()) -> dict[str, Any]:
     """The calibrated parameter set replication `seed` runs with: one row of the ensemble, drawn by
-    the seed alone (so two scenarios run on common seeds share their parameter sets); {} without one."""
+    the seed alone (so two scenarios run on common seeds share their parameter sets); {} without one.
+
+    Keys in `keep` or in `calibration.keep` (those the user set explicitly) keep their configured value."""
     table = ensemble(exp)
     if table is None:
         return {}
     row = int(np.random.default_rng([seed, 7919]).integers(len(table)))
-    return {key: value for key, value in table.iloc[row].items() if key != "weight"}
+    kept = set(keep) | set(exp.calibration.keep)
+    return {key: value for key, value in table.iloc[row].items() if key != "distance" and key not in kept}
 
 
 def with_values(base: ExperimentConfig, values: Mapping[str, Any], *, check: bool = True) -> ExperimentConfig:
@@ -68,10 +71,10 @@ def with_values(base: ExperimentConfig, values: Mapping[str, Any], *, check: boo
     return to_experiment(exp) if check else exp
 
 
-def model_from(exp: ExperimentConfig, seed: int) -> CredentialModel:
-    """The model of one run: the ensemble's parameter set for this seed (if any), then the model,
-    seeded with `seed` (a synthetic world is drawn from the model's own generator)."""
-    drawn = ensemble_draw(exp, seed)
+def model_from(exp: ExperimentConfig, seed: int, keep=()) -> CredentialModel:
+    """The model of one run: the ensemble's parameter set for this seed (if any; keys in `keep` keep
+    their value), then the model, seeded with `seed` (a synthetic world comes from the model's generator)."""
+    drawn = ensemble_draw(exp, seed, keep)
     if drawn:
         exp = with_values(exp, drawn)
     return CredentialModel(world=exp.world, params=model_params(exp), rng=seed)
@@ -87,7 +90,7 @@ class Factory:
         return with_values(self.base, values or {})
 
     def __call__(self, values: Mapping[str, Any] | None = None, seed: int = 0) -> CredentialModel:
-        return model_from(self.config(values), seed)
+        return model_from(self.config(values), seed, keep=values or ())
 
 
 def factory(scenario: str | None = "historical_2021", overrides: list[str] | tuple[str, ...] = ()) -> Factory:

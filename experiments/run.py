@@ -18,7 +18,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .config import CONFIG_DIR, compose, one_line, register_schema, to_experiment
+from .config import CONFIG_DIR, compose, normalise_overrides, one_line, register_schema, to_experiment
 from .output import write_results
 from .record import compare, format_table
 from .runner import model_from, replication_seeds, run_experiment
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         except Exception as err:
             print(f"error: {one_line(err)}", file=sys.stderr)
             sys.exit(2)
-    sys.argv = [sys.argv[0], *argv]
+    sys.argv = [sys.argv[0], *normalise_overrides(argv)]
     _hydra_main()
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model import CredentialModel
-from model.metrics import DEAL_KINDS, MEASURES
+from model.metrics import DEAL_KINDS, MEASURES, judged_month
 from model.params import add_months
 
 from .config import ExperimentConfig, compose, to_experiment
@@ -40,6 +40,7 @@ class RunRecord:
 
     replication: int
     seed: int
+    choices: list[str]  # the options, "none" first
     adopters: np.ndarray  # [month, option]
     population_share: np.ndarray
     gdp_share: np.ndarray
@@ -53,6 +54,7 @@ class RunRecord:
     deals: np.ndarray  # [month, deal kind], cumulative
     platform_members: np.ndarray
     final_state: np.ndarray  # [country]
+    judged_state: np.ndarray  # [country], at the win rule's month
     adopted_month: np.ndarray  # [country, option]
     outcome: dict
     deal_log: list[tuple] = field(default_factory=list)
@@ -63,11 +65,11 @@ class RunRecord:
 def record_of(model: CredentialModel, replication: int, seed: int, drawn: dict | None = None) -> RunRecord:
     """The record of a finished model."""
     h = model.history
-    return RunRecord(replication, seed, h.adopters, h.population_share, h.gdp_share, h.travel_share,
-                     h.credentialled_share, h.acceptance_reach, h.foreign_adopters, h.interoperability,
-                     h.fragmentation, h.hhi, h.deals, h.platform_members, model.state.copy(),
-                     model.adopted_month.copy(), model.outcome(), list(model.deal_log), list(model.event_log),
-                     dict(drawn or {}))
+    return RunRecord(replication, seed, list(model.choices), h.adopters, h.population_share, h.gdp_share,
+                     h.travel_share, h.credentialled_share, h.acceptance_reach, h.foreign_adopters,
+                     h.interoperability, h.fragmentation, h.hhi, h.deals, h.platform_members, model.state.copy(),
+                     h.state[judged_month(model)].astype(np.int64), model.adopted_month.copy(), model.outcome(),
+                     list(model.deal_log), list(model.event_log), dict(drawn or {}))
 
 
 def run_replication(exp: ExperimentConfig, replication: int, seed: int) -> RunRecord:
@@ -191,17 +193,20 @@ def timeseries_table(records: list[RunRecord], choices: list[str], months: pd.Da
 
 def countries_table(records: list[RunRecord], choices: list[str], codes: np.ndarray,
                     months: pd.DatetimeIndex) -> pd.DataFrame:
-    """One row per replication x country: final standard and first month of each adoption."""
+    """One row per replication x country: the standard it issues at the judged month and at the end,
+    and the first month of each adoption."""
     month_of = pd.DatetimeIndex([*months, pd.NaT])  # index -1 (never) -> NaT
+    names = np.array(choices, dtype=object)
     frames = []
     for rec in records:
         frame = {"replication": rec.replication, "seed": rec.seed, "iso3": codes.astype(str),
-                 "final_standard": np.array(choices, dtype=object)[rec.final_state]}
+                 "judged_standard": names[rec.judged_state], "final_standard": names[rec.final_state]}
         for k, sid in enumerate(choices[1:], start=1):
             frame[f"adopted_{sid}"] = month_of[rec.adopted_month[:, k]]
         frames.append(pd.DataFrame(frame))
     table = pd.concat(frames, ignore_index=True)
-    table["final_standard"] = pd.Categorical(table["final_standard"], categories=choices)
+    for column in ("judged_standard", "final_standard"):
+        table[column] = pd.Categorical(table[column], categories=choices)
     return table
 
 

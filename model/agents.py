@@ -220,8 +220,8 @@ class Organisation(mesa.Agent):
         A country issuing a credential keeps it and gains the members' trips newly accepting it:
             network_weight * demand * openness_i * (newly accepted share) - privacy - network_weight * join_cost.
         A country with no digital credential issues the hosted standard through the platform, which
-        spares it the set-up cost: its gain is U(host) + adoption cost of the host - U(none)
-        - privacy - network_weight * join_cost.
+        spares it `setup_discount` of the set-up cost: its gain is U(host) + setup_discount x adoption
+        cost of the host - U(none) - privacy - network_weight * join_cost.
         """
         model, d = self.model, self.model.params.decision
         if len(candidates) == 0 or self.hosted is None:
@@ -238,6 +238,7 @@ class Organisation(mesa.Agent):
         if (~issuing).any():
             who = candidates[~issuing]
             utility = model.utilities(who)
-            gain[~issuing] += (utility[:, host] + d.adoption_cost * model.cost[who, host] - utility[:, 0])
+            saved = self.spec.setup_discount * d.adoption_cost * model.cost[who, host]
+            gain[~issuing] += utility[:, host] + saved - utility[:, 0]
         keep = [accepts_offer(g, d.rationality, u) for g, u in zip(gain.tolist(), draws.tolist(), strict=True)]
         return candidates[np.array(keep, dtype=bool)]

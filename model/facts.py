@@ -59,9 +59,10 @@ def sanction_blocs(codes: np.ndarray) -> dict[str, np.ndarray]:
     """`<SPONSOR>_SANCTIONS` -> indices of the world's countries under that sponsor's sanctions."""
     index = {str(c): i for i, c in enumerate(codes)}
     blocs: dict[str, list[int]] = {}
-    for r in _rows("sanctions.csv"):
+    for r in _rows("sanctions.csv"):  # every sponsor's bloc exists, empty if none of its countries is in the world
+        members = blocs.setdefault(f"{r['sponsor'].upper()}_SANCTIONS", [])
         if r["iso3"] in index:
-            blocs.setdefault(f"{r['sponsor'].upper()}_SANCTIONS", []).append(index[r["iso3"]])
+            members.append(index[r["iso3"]])
     return {name: np.array(sorted(members), dtype=np.int64) for name, members in blocs.items()}
 
 

@@ -37,6 +37,7 @@ class History:
         self.hhi = np.zeros(horizon)
         self.deals = np.zeros((horizon, len(DEAL_KINDS)), dtype=np.int64)  # cumulative, by kind
         self.platform_members = np.zeros(horizon, dtype=np.int64)
+        self.state = np.zeros((horizon, world.n), dtype=np.int16)  # the option each country issues
         self.months = 0
 
     def record(self, model: CredentialModel) -> None:
@@ -55,6 +56,7 @@ class History:
         self.deals[t] = model.deal_counts
         self.hhi[t] = concentration(self.travel_share[t])
         self.platform_members[t] = sum(int(org.members.sum()) for org in model.organisations.values())
+        self.state[t] = state
         self.months = t + 1
 
     @property

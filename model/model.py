@@ -301,15 +301,15 @@ class CredentialModel(mesa.Model):
         self.acceptance.add_pairs(a, b)
 
     def _platforms(self) -> None:
-        """Non-members (not locked in, not issuing the hosted standard) may join a hosted platform when
-        they reconsider."""
+        """Non-members not issuing the hosted standard may join a hosted platform when they reconsider."""
         rate = self.params.decision.revision_rate
         for org in self.organisations.values():
             if org.hosted is None:
                 continue
             considering = self.rng.random(self.world.n) < rate
-            candidates = np.flatnonzero(considering & ~org.members & ~org.excluded & (self.locked_until <= self.month)
-                                        & (self.state != org.hosted))
+            # a locked-in country may join as long as joining does not change what it issues
+            free = (self.state != 0) | (self.locked_until <= self.month)
+            candidates = np.flatnonzero(considering & ~org.members & ~org.excluded & free & (self.state != org.hosted))
             joiners = org.consider_joining(candidates, self.rng.random(len(candidates)))
             self.platform_join(org, joiners)
 

@@ -222,6 +222,11 @@ class OrganisationSpec:
     join_cost: float = param(
         0.02, label="platform joining cost", unit="equivalent share of own travel accepted", low=0.0, high=1.0,
         plausible=(0.0, 0.1), why="onboarding keys and verifier apps to a trust registry: small next to travel")
+    setup_discount: float = param(
+        0.9, label="platform set-up discount", unit="share of the hosted standard's adoption cost it saves", low=0.0,
+        high=1.0, plausible=(0.5, 1.0),
+        why="a platform that issues on a member's behalf (China offered to build and run the global database "
+            "within a week) spares nearly all of the set-up; the member still registers its vaccinations")
 
 
 @dataclass
@@ -257,8 +262,9 @@ class WinRule:
         why="above what any sponsor's home bloc carries on its own (the EEA about 30% of world trips, China "
             "16%, the US 11%): winning takes recognition well beyond home")
     lead: float = param(
-        2.0, label="win lead", unit="times the runner-up's measure", low=1.0, plausible=(1.5, 3.0),
-        why="a winner clearly leads; two standards bridged or level with each other share the field")
+        1.5, label="win lead", unit="times the runner-up's measure", low=1.0, plausible=(1.25, 2.5),
+        why="a winner clearly leads, accepted on half as many trips again as any rival; two standards "
+            "bridged or level with each other share the field")
     month: str = ""  # judged at this month; "" = the last month
 
 

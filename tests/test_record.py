@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from experiments import compose, to_experiment
-from experiments.calibrate import calibrate, parse_grid
+from experiments.calibrate import accept, distance, posterior_table, record_outcomes
 from experiments.record import RECORD, compare, loss
 from experiments.run import main
 
@@ -37,17 +37,37 @@ def test_record_facts_are_the_public_figures():
     assert eu == [("2021-10", 43), ("2021-12", 60), ("2022-07", 72), ("2022-10", 76), ("2023-05", 78)]
 
 
-def test_grid_axes_keep_counts_as_integers():
-    grid = parse_grid(["sponsors.eu.deals_per_month=3,5", "decision.adoption_cost=4,4.5"])
-    assert grid["sponsors.eu.deals_per_month"] == [3, 5]
-    assert grid["decision.adoption_cost"] == [4.0, 4.5]
+def _draws(scale: float) -> pd.DataFrame:
+    """Three parameter draws whose runs miss the record by 0, `scale` and 2 x `scale` (relative)."""
+    record = np.array([f.adopters for f in RECORD], dtype=float)
+    rows = []
+    for k, miss in enumerate((0.0, scale, 2 * scale)):
+        counts = record + miss * np.maximum(record, 5.0)
+        rows.append({"decision.adoption_cost": float(k), **dict(zip(record_outcomes(), counts, strict=True))})
+    return pd.DataFrame(rows)
 
 
-def test_calibration_ranks_points_by_loss_with_common_seeds():
-    grid = {"decision.adoption_cost": [4.5, 40.0]}  # an absurd cost stops almost all adoption
-    table = calibrate(grid, replications=2, seed=0, workers=1)
-    assert table["loss"].is_monotonic_increasing
-    assert table.iloc[0]["decision.adoption_cost"] == 4.5
+def test_the_distance_is_the_record_loss_of_one_run():
+    draws = _draws(0.1)
+    assert distance(draws) == pytest.approx([0.0, 0.01, 0.04])
+    one = pd.DataFrame({"record": [f.adopters for f in RECORD], "model_median": draws.iloc[1][record_outcomes()]})
+    assert loss(one.astype(float)) == pytest.approx(0.01)
+
+
+def test_abc_keeps_the_draws_closest_to_the_record():
+    kept = accept(_draws(0.1), ["decision.adoption_cost"], share=2 / 3)
+    assert kept["decision.adoption_cost"].tolist() == [0.0, 1.0]
+    assert kept["distance"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="accept"):
+        accept(_draws(0.1), ["decision.adoption_cost"], share=0.0)
+
+
+def test_the_posterior_table_says_how_much_the_record_narrowed_each_prior():
+    ensemble = pd.DataFrame({"decision.adoption_cost": np.linspace(4.0, 5.0, 101)})
+    table = posterior_table(ensemble, {"decision.adoption_cost": (2.0, 8.0)})
+    row = table.iloc[0]
+    assert row["median"] == pytest.approx(4.5) and row["p05"] == pytest.approx(4.05)
+    assert row["narrowed"] == pytest.approx(1 - 0.9 / (0.9 * 6.0))
 
 
 def test_historical_validation_composes_with_the_record_analysis():

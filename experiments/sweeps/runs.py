@@ -40,7 +40,7 @@ def run_one(base: ExperimentConfig, task: Task) -> dict[str, Any]:
     point, replication, seed, values = task
     row: dict[str, Any] = {"point": point, "replication": replication, "seed": seed}
     try:
-        outcome = model_from(configure(base, values), seed).run().outcome()
+        outcome = model_from(configure(base, values), seed, keep=values).run().outcome()
     except Exception as err:  # recorded, not raised: the sweep goes on
         return {**row, "status": FAILED, "error": f"{type(err).__name__}: {one_line(err)}"}
     row.update(status=OK, error=None, **flat_outcomes(outcome))
