@@ -26,6 +26,7 @@ from .record import compare, format_table
 from .rundir import RunDir, pin, resolve
 from .runner import model_from, replication_seeds
 from .summary import format_summary
+from .workers import check_workers
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 _run_dir: RunDir | None = None  # the record of a plain run's directory, while main() runs it
@@ -39,6 +40,16 @@ def check(overrides: list[str]) -> ExperimentConfig:
     """Compose, validate and build one model from the overrides; raise on any bad input."""
     exp = to_experiment(compose(None, overrides))
     model_from(exp, replication_seeds(exp.seed, 1)[0])
+    bounded(exp)
+    return exp
+
+
+def bounded(exp: ExperimentConfig) -> ExperimentConfig:
+    """Refuse more workers than cores (unless the config allows it); never more workers than replications."""
+    allow = getattr(exp, "oversubscribe", None)
+    check_workers(exp.workers, "workers", allow=bool(allow),
+                  flag="oversubscribe=true" if allow is not None else None)
+    exp.workers = max(1, min(exp.workers, exp.replications))
     return exp
 
 
@@ -51,7 +62,7 @@ def _hydra_main(cfg: DictConfig) -> float:
     # an exception, not an exit, in a multirun job: the other jobs go on
     with guard(raise_as=JobFailed if multirun else None, interrupted="interrupted: the run directory is as it was"):
         try:
-            exp = to_experiment(cfg)
+            exp = bounded(to_experiment(cfg))
             results = runner.run_experiment(config=exp)
             write_results(results, out_dir)
         except BaseException:  # leave the directory as it was before the run

@@ -8,19 +8,14 @@ one run after the other: one layer of processes, never nested parallelism.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from model.params import ConfigError
 
+from ..workers import cores, workers_for
 from .spec import SweepSpec
-
-
-def cores() -> int:
-    """CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class Sequential:
@@ -47,11 +42,15 @@ class Processes:
     def map(self, fn: Callable, base: Any, batches: Iterable[list]) -> Iterator[Any]:
         from joblib import Parallel, delayed, parallel_config
 
+        batches = list(batches)
+        if not batches:
+            return
         # one numpy (BLAS) thread per worker: the model's small matrix products gain nothing from
         # more, and they would compete with the other workers for the cores (Dask does the same)
         with parallel_config(backend="loky", inner_max_num_threads=1), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tasks which were still being processed")  # on Ctrl-C
-            parallel = Parallel(n_jobs=self.workers, return_as="generator_unordered", batch_size=1)
+            parallel = Parallel(n_jobs=workers_for(self.workers, len(batches)), return_as="generator_unordered",
+                                batch_size=1)
             yield from parallel(delayed(fn)(base, batch) for batch in batches)
 
     def close(self) -> None:
@@ -59,13 +58,15 @@ class Processes:
 
 
 class Dask:
-    """A dask.distributed client: to the scheduler at `address`, or to a local cluster when none."""
+    """A dask.distributed client: to the scheduler at `address`, or to a local cluster when none.
+
+    A local cluster starts with the first batches, with no more workers than batches."""
 
     def __init__(self, address: str, workers: int, timeout: float) -> None:
-        from dask.distributed import Client, LocalCluster
-
-        self.cluster = None
+        self.cluster = self.client = None
         if address:
+            from dask.distributed import Client
+
             try:
                 self.client = Client(address, timeout=f"{timeout}s")
             except Exception as err:  # OSError on timeout, ValueError or TypeError on a malformed address
@@ -73,18 +74,27 @@ class Dask:
                                   f"{timeout:g} s ({err}); start one with `dask scheduler` and workers "
                                   "with `dask worker ADDRESS --nthreads 1`, or set sweep.dask_address='' "
                                   "for a local cluster") from None
-            where = address
+            self.workers = max(1, sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values()))
+            self.description = f"dask ({self.workers} worker threads on {address})"
         else:
-            self.cluster = LocalCluster(n_workers=workers or cores(), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-            where = "a local cluster"
-        self.workers = max(1, sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values()))
-        self.description = f"dask ({self.workers} worker threads on {where})"
+            self.workers = workers or cores()
+            self.description = f"dask ({self.workers} worker threads on a local cluster)"
+
+    def start_local(self, workers: int) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=None, silence_logs=logging.ERROR)
+        self.client = Client(self.cluster)
 
     def map(self, fn: Callable, base: Any, batches: Iterable[list]) -> Iterator[Any]:
         from dask.distributed import as_completed
 
+        batches = list(batches)
+        if not batches:
+            return
+        if self.client is None:
+            self.start_local(workers_for(self.workers, len(batches)))
         futures = [self.client.submit(fn, base, batch, pure=False) for batch in batches]
         try:
             for future in as_completed(futures):
@@ -94,7 +104,8 @@ class Dask:
             self.client.cancel([f for f in futures if not f.done()])
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 

@@ -13,12 +13,14 @@ from typing import Any
 
 from model.params import ConfigError
 
+from ..workers import check_workers
+
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXECUTORS = ("sequential", "processes", "dask")
 # Keys that change how a sweep runs, never what it computes: left out of the config hash, so a
 # sweep may be resumed with another executor, worker count, batch size or output folder.
-EXECUTION_KEYS = ("executor", "workers", "dask_address", "dask_timeout", "batch_size", "output", "progress",
-                  "plots")
+EXECUTION_KEYS = ("executor", "workers", "oversubscribe", "dask_address", "dask_timeout", "batch_size", "output",
+                  "progress", "plots")
 
 
 @dataclass
@@ -47,7 +49,8 @@ class SweepSpec:
     seed: int = 0  # draws the design and, through SeedSequence, every run's seed, >= 0
     replications: int = 10  # runs per design point, >= 1
     executor: str = "processes"  # sequential | processes | dask
-    workers: int = 0  # processes or local Dask workers; 0 = one per core
+    workers: int = 0  # processes or local Dask workers; 0 = one per core; at most one per core
+    oversubscribe: bool = False  # allow more workers than cores
     dask_address: str = ""  # scheduler address (tcp://host:8786); "" = a local cluster
     dask_timeout: float = 10.0  # seconds to wait for the scheduler to answer, > 0
     batch_size: int = 0  # runs sent to a worker at a time; 0 = chosen from the sweep size
@@ -87,6 +90,8 @@ def check_spec(spec: SweepSpec) -> SweepSpec:
     for key, least in (("replications", 1), ("seed", 0), ("workers", 0), ("batch_size", 0)):
         if getattr(spec, key) < least:
             _fail(key, f"{getattr(spec, key)} must be >= {least}")
+    if spec.executor == "processes" or spec.executor == "dask" and not spec.dask_address:
+        check_workers(spec.workers, "sweep.workers", allow=spec.oversubscribe, flag="sweep.oversubscribe=true")
     if not spec.dask_timeout > 0:
         _fail("dask_timeout", f"{spec.dask_timeout} must be > 0 seconds")
     if not spec.parameters:
