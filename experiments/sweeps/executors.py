@@ -81,10 +81,16 @@ class Dask:
             self.description = f"dask ({self.workers} worker threads on a local cluster)"
 
     def start_local(self, workers: int) -> None:
+        """A local cluster with no dashboard. `dashboard_address=None` alone turns off the dashboard
+        pages but still serves the scheduler's HTTP routes on port 8787, so the HTTP server also
+        gets no routes and a free loopback port."""
+        import dask
         from dask.distributed import Client, LocalCluster
 
-        self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                    dashboard_address=None, silence_logs=logging.ERROR)
+        with dask.config.set({"distributed.scheduler.http.routes": []}):
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                        silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
 
     def map(self, fn: Callable, base: Any, batches: Iterable[list]) -> Iterator[Any]:
