@@ -8,13 +8,14 @@ one run after the other: one layer of processes, never nested parallelism.
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from model.params import ConfigError
 
-from ..workers import cores, workers_for
+from ..workers import cores, exit_with_parent, workers_for
 from .spec import SweepSpec
 
 
@@ -47,7 +48,9 @@ class Processes:
             return
         # one numpy (BLAS) thread per worker: the model's small matrix products gain nothing from
         # more, and they would compete with the other workers for the cores (Dask does the same)
-        with parallel_config(backend="loky", inner_max_num_threads=1), warnings.catch_warnings():
+        # each worker ends within a second of this process's death, even by SIGKILL
+        with parallel_config(backend="loky", inner_max_num_threads=1, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tasks which were still being processed")  # on Ctrl-C
             parallel = Parallel(n_jobs=workers_for(self.workers, len(batches)), return_as="generator_unordered",
                                 batch_size=1)
