@@ -1,8 +1,9 @@
 """Runs of a sweep, as a worker executes them: configure a point, run the model, keep one row.
 
 A batch is a list of (point, replication, seed, values); `run_batch` runs it in order in the
-calling process (no nested parallelism) and returns one plain dict per run. A run that raises
-becomes a failure row carrying the error, so one bad point never stops a sweep.
+calling process (no nested parallelism) and returns one plain dict per run. A run that raises,
+or reports a number that is not finite, becomes a failure row carrying the error, so one bad
+point never stops a sweep.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..config import ExperimentConfig, one_line
+from ..guards import NonFiniteError, check_finite
 from ..runner import model_from
 from .keys import configure
 
@@ -43,6 +45,11 @@ def run_one(base: ExperimentConfig, task: Task) -> dict[str, Any]:
                interoperability=outcome["interoperability"], deals=outcome["deals"])
     row.update({f"adopters_{c}": n for c, n in outcome["adopters"].items()})
     row.update({f"travel_share_{c}": s for c, s in outcome["travel_share"].items()})
+    try:
+        check_finite(row, "outcome")
+    except NonFiniteError as err:  # a failed run, not a silent NaN in the tables
+        return {"point": point, "replication": replication, "seed": seed, "status": FAILED,
+                "error": f"{type(err).__name__}: {err}"}
     return row
 
 
