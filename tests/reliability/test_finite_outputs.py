@@ -105,3 +105,26 @@ def test_a_sweep_run_with_a_nan_outcome_is_a_failed_row_naming_the_column(tmp_pa
     assert ok["interoperability"].map(math.isfinite).all()
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert manifest["runs_failed"] == 6
+
+
+def test_a_move_that_fails_half_way_puts_back_the_earlier_run_files(results, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from .conftest import tree
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "countries.parquet").write_bytes(b"an earlier run's countries")
+    (out / "timeseries.parquet").write_bytes(b"an earlier run's timeseries")
+    before = tree(out)
+    real_replace = Path.replace
+
+    def replace(self, target):
+        if Path(target).name == "summary.json" and Path(target).parent == out:
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(OSError):
+        write_results(results, out)
+    assert tree(out) == before
