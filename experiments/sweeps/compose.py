@@ -13,6 +13,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
 
 import yaml
 from omegaconf import OmegaConf
@@ -26,6 +28,9 @@ from .spec import SweepSpec, check_spec, output_folder, register_sweep_schema
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
 MODEL_KEYS = ("world", "decision", "pair_deals", "standards", "sponsors", "scenario")
+# Keys naming input files, whose contents the results depend on as much as on their names.
+INPUT_FILE_KEYS = ("world.countries_file", "world.flows_file")
+EMBEDDED_COUNTRIES = Path(str(files("model") / "data" / "countries.csv"))  # when world.countries_file is ""
 # Experiment keys a sweep replaces with its own (sweep.seed, sweep.replications, sweep.workers).
 REPLACED = {"seed": "sweep.seed", "replications": "sweep.replications", "workers": "sweep.workers"}
 
@@ -57,11 +62,42 @@ class Sweep:
         return output_folder(self.spec)
 
     @cached_property
+    def inputs(self) -> dict[str, dict[str, str]]:
+        """Every input file the runs read, by the key naming it: {"path": ..., "sha256": ... of its contents}.
+
+        The countries file (the embedded dataset when world.countries_file is empty) unless every
+        run's world is synthetic, the flows file when a run reads one, and each file a swept key
+        chooses. ConfigError naming the key when one cannot be read.
+        """
+        world, params = self.base.world, self.spec.parameters
+        kinds = set(params["world.kind"].choices or ()) if "world.kind" in params else {world.kind}
+        files: dict[str, str] = {}
+        if kinds - {"synthetic"}:
+            files["world.countries_file"] = world.countries_file or str(EMBEDDED_COUNTRIES)
+        if "flows" in kinds and world.flows_file:
+            files["world.flows_file"] = world.flows_file
+        for key in INPUT_FILE_KEYS:
+            for i, choice in enumerate(params[key].choices or () if key in params else ()):
+                files[f"sweep.parameters.{key}.choices[{i}]"] = str(choice) or str(EMBEDDED_COUNTRIES)
+        return {key: {"path": path, "sha256": file_digest(key, path)} for key, path in files.items()}
+
+    @cached_property
     def config_hash(self) -> str:
-        """A short hash of everything the results depend on (not of how or where they are computed)."""
+        """A short hash of everything the results depend on (not of how or where they are computed),
+        input files' contents included."""
+        return self._hash({k: v["sha256"] for k, v in self.inputs.items()})
+
+    @cached_property
+    def legacy_hash(self) -> str:
+        """The hash of folders started before input contents were part of it (their manifest has no inputs)."""
+        return self._hash(None)
+
+    def _hash(self, inputs: dict[str, str] | None) -> str:
         spec = dataclasses.asdict(self.spec)
         base = dataclasses.asdict(self.base)
         identity = {"sweep": {k: spec[k] for k in IDENTITY_KEYS}, "experiment": {k: base[k] for k in MODEL_KEYS}}
+        if inputs is not None:
+            identity["inputs"] = inputs
         text = json.dumps(identity, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -69,6 +105,18 @@ class Sweep:
         """The sweep and its base experiment, fully resolved, as YAML."""
         both = {"sweep": dataclasses.asdict(self.spec), "experiment": dataclasses.asdict(self.base)}
         return yaml.safe_dump(both, sort_keys=False, allow_unicode=True)
+
+
+def file_digest(key: str, path: str) -> str:
+    """The sha256 of a file's contents, read in blocks; ConfigError naming the key when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+    except OSError as err:
+        raise ConfigError(f"{key}: cannot read '{path}' ({err.strerror or err})") from None
+    return digest.hexdigest()
 
 
 def _key(override: str) -> str:

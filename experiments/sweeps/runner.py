@@ -67,7 +67,8 @@ def new_manifest(sweep: Sweep, design: pd.DataFrame) -> dict:
     spec = sweep.spec
     return {
         "sweep": spec.name, "description": spec.description, "config_hash": sweep.config_hash,
-        "design": spec.design, "design_seed": spec.seed, "parameters": sweep.keys, "points": len(design),
+        "design": spec.design, "design_seed": spec.seed, "parameters": sweep.keys, "inputs": sweep.inputs,
+        "points": len(design),
         "replications": spec.replications, "runs": len(design) * spec.replications,
         "status": "running", "started": now(), "finished": None, "runs_done": 0, "runs_failed": 0,
         "versions": versions(), "sessions": [],
@@ -92,13 +93,14 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
     design = make_design(spec, sweep.kinds)
     check_first_point(sweep, design)
     folder = Path(sweep.folder)
-    check_folder(folder, sweep.config_hash)
+    check_folder(folder, sweep.config_hash, sweep.inputs, sweep.legacy_hash)
     tasks = run_list(design, spec)
     executor = open_executor(spec)
     store = ResultsFolder(folder)
     try:
         store.open(new_manifest(sweep, design), design, sweep.resolved_yaml)
         manifest = store.manifest()
+        manifest.update(config_hash=sweep.config_hash, inputs=sweep.inputs)  # a folder from before inputs
         done = store.finished(list(RUN_KEYS))
         done_keys = set(zip(done["point"].tolist(), done["replication"].tolist(), strict=True))
         todo = [t for t in tasks if (t[0], t[1]) not in done_keys]

@@ -70,8 +70,14 @@ def read_manifest(folder: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def check_folder(folder: Path, config_hash: str) -> bool:
-    """Whether `folder` holds this sweep already (True) or is new (False); refuse anything else."""
+def check_folder(folder: Path, config_hash: str, inputs: dict[str, dict[str, str]] | None = None,
+                 legacy_hash: str | None = None) -> bool:
+    """Whether `folder` holds this sweep already (True) or is new (False); refuse anything else.
+
+    inputs: the sweep's input files (path and sha256 by key); when the folder's sweep read one of
+    them with other contents, the refusal names that file. legacy_hash: the hash without input
+    contents, accepted from a folder whose manifest predates them (it records no inputs).
+    """
     if not folder.exists():
         return False
     if not folder.is_dir():
@@ -82,7 +88,15 @@ def check_folder(folder: Path, config_hash: str) -> bool:
             raise ConfigError(f"sweep.output: '{folder}' already exists and is not a sweep results folder "
                               "(no manifest.json); choose another sweep.output")
         return False
+    if "inputs" not in manifest and legacy_hash is not None and manifest.get("config_hash") == legacy_hash:
+        return True
     if manifest.get("config_hash") != config_hash:
+        for key, now in (inputs or {}).items():
+            then = manifest.get("inputs", {}).get(key)
+            if then and then["path"] == now["path"] and then["sha256"] != now["sha256"]:
+                raise ConfigError(f"{key}: the contents of '{now['path']}' changed since the sweep in '{folder}' "
+                                  f"started (sha256 {then['sha256'][:12]}..., now {now['sha256'][:12]}...); put "
+                                  "the file back as it was to resume, or choose another sweep.output")
         raise ConfigError(f"sweep.output: '{folder}' holds a different sweep (config hash "
                           f"{manifest.get('config_hash')}, this config {config_hash}); resume it with the "
                           f"config it was started with ({folder / CONFIG}), or choose another sweep.output")
