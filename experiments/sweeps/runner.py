@@ -75,6 +75,21 @@ def new_manifest(sweep: Sweep, design: pd.DataFrame) -> dict:
     }
 
 
+def recount(manifest: dict, done: pd.DataFrame) -> None:
+    """Set the manifest's counts to the runs on disk. A session killed before it could close the
+    manifest (SIGKILL, a lost machine) may have written a chunk after its last update: the
+    difference is its own."""
+    manifest["runs_done"] = len(done)
+    manifest["runs_failed"] = int((done["status"] == FAILED).sum())
+    sessions = manifest["sessions"]
+    missing = len(done) - sum(s["runs"] for s in sessions)
+    unclosed = [s for s in sessions if s["finished"] is None and "ended" not in s]
+    if unclosed:
+        unclosed[-1]["runs"] += missing
+    for s in unclosed:
+        s["ended"] = "killed before it closed the manifest; its runs counted from the rows on disk"
+
+
 def progress_bar(total: int, initial: int, spec_name: str, enabled: bool):
     from tqdm import tqdm
 
@@ -101,7 +116,8 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
         store.open(new_manifest(sweep, design), design, sweep.resolved_yaml)
         manifest = store.manifest()
         manifest.update(config_hash=sweep.config_hash, inputs=sweep.inputs)  # a folder from before inputs
-        done = store.finished(list(RUN_KEYS))
+        done = store.finished([*RUN_KEYS, "status"])
+        recount(manifest, done)
         done_keys = set(zip(done["point"].tolist(), done["replication"].tolist(), strict=True))
         todo = [t for t in tasks if (t[0], t[1]) not in done_keys]
         size = batch_size(spec, len(todo), executor.workers)
@@ -115,12 +131,15 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
             for rows in executor.map(run_batch, sweep.base, batches(todo, size)):
                 store.write_chunk(chunk_table(rows, choices))
                 session["runs"] += len(rows)
+                manifest["runs_done"] += len(rows)  # the manifest follows the chunks on disk
+                manifest["runs_failed"] += sum(row["status"] == FAILED for row in rows)
+                store.write_manifest(manifest, durable=False)
                 bar.update(len(rows))
         except BaseException as err:  # keep the record straight, then let the caller report it
             session["finished"] = now()
             stopped = ("interrupted" if isinstance(err, KeyboardInterrupt)
                        else f"stopped: {type(err).__name__}: {one_line(err)}")
-            manifest.update(status=stopped, runs_done=len(tasks) - len(todo) + session["runs"])
+            manifest.update(status=stopped)
             store.write_manifest(manifest)
             raise
         finally:

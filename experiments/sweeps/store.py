@@ -42,23 +42,25 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """`write` a temporary file next to `path`, flush it to disk, then rename it over `path`."""
+def atomic_write(path: Path, write: Callable[[Path], None], *, durable: bool = True) -> None:
+    """`write` a temporary file next to `path`, flush it to disk (when durable), then rename it over
+    `path`. Either way a killed process leaves the old file or the new one, never part of one."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         write(tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if durable:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def write_json(path: Path, data: dict) -> None:
-    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+def write_json(path: Path, data: dict, *, durable: bool = True) -> None:
+    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"), durable=durable)
 
 
 def write_table(path: Path, table: pd.DataFrame) -> None:
@@ -143,8 +145,9 @@ class ResultsFolder:
     def manifest(self) -> dict:
         return read_manifest(self.path) or {}
 
-    def write_manifest(self, manifest: dict) -> None:
-        write_json(self.path / MANIFEST, manifest)
+    def write_manifest(self, manifest: dict, *, durable: bool = True) -> None:
+        """durable=False for the update after each chunk: no fsync (a resume recounts from the chunks)."""
+        write_json(self.path / MANIFEST, manifest, durable=durable)
 
     def write_chunk(self, table: pa.Table) -> Path:
         """Keep a finished batch: one parquet file, named after its first run and a unique tag."""

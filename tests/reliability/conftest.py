@@ -57,3 +57,23 @@ def failing_run(monkeypatch):
     monkeypatch.setattr(experiments.runner, "run_experiment", run_experiment)
     monkeypatch.setattr("experiments.run.run_experiment", run_experiment, raising=False)  # a name bound on import
     monkeypatch.setattr(sys, "argv", ["experiments.run"])  # main() rewrites sys.argv
+
+
+def interrupted_sweep(overrides, monkeypatch):
+    """Run a sweep until its third batch, then stop it as Ctrl-C (or a kill) would."""
+    import experiments.sweeps.runner as runner
+
+    real, calls = runner.run_batch, []
+
+    def run_batch(base, tasks):
+        calls.append(len(tasks))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(base, tasks)
+
+    monkeypatch.setattr(runner, "run_batch", run_batch)
+    from experiments.sweeps import load_sweep, run_sweep
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(load_sweep(overrides))
+    monkeypatch.setattr(runner, "run_batch", real)

@@ -11,27 +11,9 @@ from experiments.sweep import main
 from experiments.sweeps import load_sweep, run_sweep
 from model.params import ConfigError
 
-from .conftest import DATA, QUIET_SWEEP, REPO
+from .conftest import DATA, QUIET_SWEEP, REPO, interrupted_sweep
 
 SEQUENTIAL = [*QUIET_SWEEP, "sweep.executor=sequential", "sweep.batch_size=2"]
-
-
-def interrupted_sweep(overrides, monkeypatch):
-    """Run a sweep until its third batch, then stop it as Ctrl-C (or a kill) would."""
-    import experiments.sweeps.runner as runner
-
-    real, calls = runner.run_batch, []
-
-    def run_batch(base, tasks):
-        calls.append(len(tasks))
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(base, tasks)
-
-    monkeypatch.setattr(runner, "run_batch", run_batch)
-    with pytest.raises(KeyboardInterrupt):
-        run_sweep(load_sweep(overrides))
-    monkeypatch.setattr(runner, "run_batch", real)
 
 
 def listing(folder):
