@@ -23,7 +23,7 @@ from model.params import ConfigError
 
 from ..config import CONFIG_DIR, ExperimentConfig, compose, register_schema, to_experiment
 from .keys import check_parameters
-from .spec import SweepSpec, check_spec, output_folder, register_sweep_schema
+from .spec import SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
 
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
@@ -163,4 +163,5 @@ def load_sweep(overrides: list[str]) -> Sweep:
     register_schema()
     base = to_experiment(compose(None, [*spec.base, *experiment_overrides]))
     kinds = check_parameters(spec.parameters, base)
+    check_size(spec, options=1 + len(base.standards))
     return Sweep(spec, base, kinds)
