@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .config import compose, one_line, to_experiment
+from .cli import guard
+from .config import compose, to_experiment
 from .record import RECORD, loss
 from .runner import model_from, replication_seeds
 
@@ -117,11 +117,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="outputs/calibration")
     args = parser.parse_args(argv)
     grid = parse_grid(args.grid)
-    try:
+    with guard(checking=True):
         to_experiment(compose("historical_2021", [f"{k}={v[0]}" for k, v in grid.items()]))
-    except Exception as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
     start = time.perf_counter()
     table = calibrate(grid, args.replications, args.seed, args.workers)
     refined = refine(table, grid, args.refine, args.refine_replications, args.seed + 1, args.workers)

@@ -9,7 +9,7 @@ code, not in the input, and still raises with its traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,13 +52,13 @@ def message(err: BaseException) -> str:
 
 
 @contextmanager
-def guard(*, checking: bool = False, interrupted: str = "interrupted",
+def guard(*, checking: bool = False, interrupted: str | Callable[[], str] = "interrupted",
           raise_as: type[Exception] | None = None) -> Iterator[None]:
     """Report handled errors in one line and exit; let bugs raise.
 
     checking: the block only reads and checks input, so a failing path (OSError) is bad input (2);
         otherwise it is a failed run (1).
-    interrupted: the note printed on Ctrl-C, before exiting with 130.
+    interrupted: the note printed on Ctrl-C (or a function giving it), before exiting with 130.
     raise_as: after printing, raise this exception instead of exiting (a Hydra multirun job, whose
         siblings must go on); Ctrl-C then propagates unchanged.
     """
@@ -67,7 +67,7 @@ def guard(*, checking: bool = False, interrupted: str = "interrupted",
     except KeyboardInterrupt:
         if raise_as is not None:
             raise
-        print(f"\n{interrupted}", file=sys.stderr)
+        print(f"\n{interrupted() if callable(interrupted) else interrupted}", file=sys.stderr)
         sys.exit(INTERRUPTED)
     except (*INPUT_ERRORS, RunFailed, OSError) as err:
         user_input = isinstance(err, INPUT_ERRORS)  # Hydra's MissingConfigException is an OSError too

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 
 from model.params import ConfigError
 
+from ..cli import RunFailed
 from ..config import one_line
 from ..runner import model_from
 from .compose import Sweep
@@ -75,6 +77,25 @@ def new_manifest(sweep: Sweep, design: pd.DataFrame) -> dict:
     }
 
 
+def stopped_executor_fails(results: Iterator, executor, folder: Path) -> Iterator:
+    """The executor's results; its failure (a worker killed, a cluster lost) as RunFailed in one line.
+
+    Runs never raise out of a worker (each failure is a row), so what does is the executor's."""
+    try:
+        while True:
+            try:
+                rows = next(results)
+            except StopIteration:
+                return
+            except Exception as err:
+                raise RunFailed(f"the {executor.description} executor stopped ({type(err).__name__}: "
+                                f"{one_line(err)}); finished runs are kept in {folder}, run the same command to "
+                                "resume") from err
+            yield rows
+    finally:
+        results.close()  # cancels what is still queued
+
+
 def recount(manifest: dict, done: pd.DataFrame) -> None:
     """Set the manifest's counts to the runs on disk. A session killed before it could close the
     manifest (SIGKILL, a lost machine) may have written a chunk after its last update: the
@@ -128,7 +149,8 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
         store.write_manifest(manifest)
         bar = progress_bar(len(tasks), len(tasks) - len(todo), spec.name, spec.progress)
         try:
-            for rows in executor.map(run_batch, sweep.base, batches(todo, size)):
+            for rows in stopped_executor_fails(executor.map(run_batch, sweep.base, batches(todo, size)), executor,
+                                               folder):
                 store.write_chunk(chunk_table(rows, choices))
                 session["runs"] += len(rows)
                 manifest["runs_done"] += len(rows)  # the manifest follows the chunks on disk
