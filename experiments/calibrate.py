@@ -94,7 +94,7 @@ def _run_chunk(base, tasks) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from .config import one_line
+    from .cli import guard
     from .sweeps.compose import load_sweep
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
             options[key] = value
         else:
             rest.append(a)
-    try:
+    with guard(checking=True):
         share = float(options["accept"])
         sweep = load_sweep(["sweep=calibration", *rest])
         priors = {k: (p.low, p.high) for k, p in sweep.spec.parameters.items()}
@@ -127,9 +127,6 @@ def main(argv: list[str] | None = None) -> None:
         if options["write"] == "true":
             ensemble.to_csv(ENSEMBLE, index=False, float_format="%.6g")
             print(f"written: {ENSEMBLE}")
-    except Exception as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,8 @@ class ExperimentConfig:
     calibration: CalibrationSpec = field(default_factory=CalibrationSpec)
     seed: int = 0  # experiment seed; replication seeds are spawned from it, >= 0
     replications: int = 20  # independent runs, >= 1
-    workers: int = 1  # processes for the replications (1 = in this process), >= 1
+    workers: int = 1  # processes for the replications (1 = in this process), >= 1, at most the cores
+    oversubscribe: bool = False  # allow more workers than the machine's cores
     plots: bool = True  # write the PNG plots
     quiet: bool = False  # do not print the summary
     analysis: str = ""  # "" or "record": also compare with the public record (table and figure)

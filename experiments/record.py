@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.params import ConfigError
+
+from .cli import guard, reading
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -115,16 +119,34 @@ def plot_record(timeseries: pd.DataFrame, table: pd.DataFrame, title: str = ""):
     return fig
 
 
+NO_OVERLAP = ("no recorded facts overlap this run's standards and months; the record covers "
+              "historical_2021-like runs")
+
+
+def read_run(run_dir: str | Path) -> pd.DataFrame:
+    """The timeseries of a run directory of experiments.run; ConfigError naming the file when it is
+    missing, unreadable or not such a table."""
+    path = Path(run_dir) / "timeseries.parquet"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file; give a run directory of experiments.run")
+    with reading(path, "a Parquet table"):
+        timeseries = pd.read_parquet(path)
+    missing = [c for c in ("standard", "month", "adopters") if c not in timeseries.columns]
+    if missing:
+        raise ConfigError(f"{path}: not the timeseries of an experiments.run run (no column {', '.join(missing)})")
+    return timeseries
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: python -m experiments.record RUN_DIR", file=sys.stderr)
         sys.exit(2)
-    path = Path(argv[0]) / "timeseries.parquet"
-    if not path.is_file():
-        print(f"error: {path}: no such file; give a run directory of experiments.run", file=sys.stderr)
-        sys.exit(2)
-    print(format_table(compare(pd.read_parquet(path))))
+    with guard(checking=True):
+        table = compare(read_run(argv[0]))
+        if table.empty:
+            raise ConfigError(f"{Path(argv[0]) / 'timeseries.parquet'}: {NO_OVERLAP}")
+    print(format_table(table))
 
 
 if __name__ == "__main__":

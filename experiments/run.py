@@ -2,15 +2,15 @@
 
 Hydra composes configs/config.yaml with the overrides; the run directory (hydra.run.dir) receives
 .hydra/ (resolved config and overrides), timeseries.parquet, countries.parquet, summary.json and
-the plots. A bad config is reported in one line before any run directory is made. Under Hydra
-multirun (`-m`) a failing job removes its own directory and reports its error in one line; the
-other jobs still run, and the command exits non-zero at the end.
+the plots. A bad config is reported in one line before any run directory is made. A run that
+fails removes what it added to its directory and nothing else (see rundir.py). Under Hydra
+multirun (`-m`) a failing job does the same in its own directory and reports its error in one
+line; the other jobs still run, and the command exits non-zero at the end.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import sys
 
 import hydra
@@ -18,38 +18,59 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .config import CONFIG_DIR, compose, normalise_overrides, one_line, register_schema, to_experiment
+from . import runner
+from .cli import guard
+from .config import CONFIG_DIR, ExperimentConfig, compose, normalise_overrides, register_schema, to_experiment
 from .output import write_results
 from .record import compare, format_table
-from .runner import model_from, replication_seeds, run_experiment
+from .rundir import RunDir, pin, resolve
+from .runner import model_from, replication_seeds
 from .summary import format_summary
+from .workers import check_workers
+
+MULTIRUN_FLAGS = ("-m", "--multirun")
+_run_dir: RunDir | None = None  # the record of a plain run's directory, while main() runs it
 
 
 class JobFailed(Exception):
     """A multirun job failed: Hydra goes on with the other jobs and reports this one at the end."""
 
 
-def check(overrides: list[str]) -> None:
+def check(overrides: list[str]) -> ExperimentConfig:
     """Compose, validate and build one model from the overrides; raise on any bad input."""
     exp = to_experiment(compose(None, overrides))
     model_from(exp, replication_seeds(exp.seed, 1)[0])
+    bounded(exp)
+    return exp
+
+
+def bounded(exp: ExperimentConfig) -> ExperimentConfig:
+    """Refuse more workers than cores (unless the config allows it); never more workers than replications."""
+    allow = getattr(exp, "oversubscribe", None)
+    check_workers(exp.workers, "workers", allow=bool(allow),
+                  flag="oversubscribe=true" if allow is not None else None)
+    exp.workers = max(1, min(exp.workers, exp.replications))
+    return exp
 
 
 @hydra.main(version_base=None, config_path=str(CONFIG_DIR), config_name="config")
 def _hydra_main(cfg: DictConfig) -> float:
     out_dir = HydraConfig.get().runtime.output_dir
+    multirun = HydraConfig.get().mode == RunMode.MULTIRUN
+    record = _run_dir if not multirun else RunDir.from_environment()
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    try:
-        exp = to_experiment(cfg)
-        results = run_experiment(config=exp)
-        write_results(results, out_dir)
-    except Exception as err:  # leave no half-written run directory behind
-        shutil.rmtree(out_dir, ignore_errors=True)
-        message = one_line(err)
-        print(f"error: {message}", file=sys.stderr)
-        if HydraConfig.get().mode == RunMode.MULTIRUN:  # an exception, not an exit: the other jobs go on
-            raise JobFailed(message) from None
-        sys.exit(1)
+    # an exception, not an exit, in a multirun job: the other jobs go on
+    with guard(raise_as=JobFailed if multirun else None, interrupted="interrupted: the run directory is as it was"):
+        try:
+            exp = bounded(to_experiment(cfg))
+            results = runner.run_experiment(config=exp)
+            write_results(results, out_dir)
+        except BaseException:  # leave the directory as it was before the run
+            if record is not None:
+                record.undo(out_dir)
+            raise
+    if record is not None:
+        record.committed = True
     if not exp.quiet:
         print(format_summary(results.summary, out_dir))
         if exp.analysis == "record" or exp.scenario.name == "historical_2021":  # calibrated to the record
@@ -59,16 +80,36 @@ def _hydra_main(cfg: DictConfig) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global _run_dir
     argv = sys.argv[1:] if argv is None else argv
     register_schema()
-    if not any(a.startswith("-") for a in argv):  # a plain run: check before Hydra makes a run dir
-        try:
-            check(argv)
-        except Exception as err:
-            print(f"error: {one_line(err)}", file=sys.stderr)
-            sys.exit(2)
+    flags = {a for a in argv if a.startswith("-")}
+    multirun = bool(flags) and flags <= set(MULTIRUN_FLAGS)
+    record, published = None, None
+    if not flags or multirun:  # check, then make the run directory ourselves, before Hydra does
+        overrides = [a for a in argv if a not in MULTIRUN_FLAGS]
+        with guard(checking=True):
+            if not multirun:
+                check(overrides)
+            key, directory = resolve(overrides, multirun)
+            record = RunDir.prepare(directory, key)
+        argv = [*(a for a in argv if a in MULTIRUN_FLAGS), *pin(overrides, key, directory)]
+        if multirun:
+            published = record.publish()
     sys.argv = [sys.argv[0], *normalise_overrides(argv)]
-    _hydra_main()
+    _run_dir = None if multirun else record
+    try:
+        with guard():
+            _hydra_main()
+    except BaseException:
+        if record is not None and not multirun:  # Hydra's own failures too (before or after the job)
+            record.undo()
+        elif record is not None:
+            record.tidy()  # a multirun that stopped before its jobs wrote anything
+        raise
+    finally:
+        _run_dir = None
+        RunDir.withdraw(published)
 
 
 if __name__ == "__main__":

@@ -130,13 +130,19 @@ def run_experiment(scenario: str | None = "historical_2021", overrides: list[str
     jobs = list(enumerate(seeds))
     bar = _progress(len(jobs), exp.scenario.name, progress)
     if exp.workers > 1 and len(jobs) > 1:
-        from joblib import Parallel, delayed
+        import os
 
-        parallel = Parallel(n_jobs=min(exp.workers, len(jobs)), backend="loky", return_as="generator")
+        from joblib import Parallel, delayed, parallel_config
+
+        from .workers import exit_with_parent
+
         records = []
-        for record in parallel(delayed(run_replication)(exp, r, s) for r, s in jobs):
-            records.append(record)
-            bar.update(1)
+        # workers end with this process, even when it is killed (experiments/workers.py)
+        with parallel_config(backend="loky", initializer=exit_with_parent, initargs=(os.getpid(),)):
+            parallel = Parallel(n_jobs=min(exp.workers, len(jobs)), return_as="generator")
+            for record in parallel(delayed(run_replication)(exp, r, s) for r, s in jobs):
+                records.append(record)
+                bar.update(1)
     else:
         records = []
         for r, s in jobs:

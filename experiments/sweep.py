@@ -11,8 +11,10 @@ Exit status: 0 when every run finished, 1 when some runs failed (they are rows w
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from .config import CONFIG_DIR, one_line
+from .cli import guard
+from .config import CONFIG_DIR
 
 USAGE = """usage: python -m experiments.sweep [sweep=NAME] [sweep.KEY=VALUE ...] [EXPERIMENT_KEY=VALUE ...] [--cfg]
 
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     from .sweeps.compose import load_sweep
     from .sweeps.design import make_design
 
-    try:  # a bad config is reported in one line, before anything is written
+    with guard(checking=True):  # a bad config is reported in one line, before anything is written
         sweep = load_sweep(argv)
         if show_config:
             design = make_design(sweep.spec, sweep.kinds)
@@ -53,32 +55,22 @@ def main(argv: list[str] | None = None) -> None:
             print(f"# {len(design)} points x {sweep.spec.replications} replications = "
                   f"{len(design) * sweep.spec.replications} runs -> {sweep.folder}")
             return
-    except Exception as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
     _run(sweep, argv)
 
 
 def _run(sweep, argv: list[str]) -> None:
-    from model.params import ConfigError
-
     from .sweeps.report import format_report
     from .sweeps.runner import run_sweep
 
+    def interrupted() -> str:
+        if (Path(sweep.folder) / "manifest.json").is_file():
+            return f"interrupted: finished runs are kept in {sweep.folder}; run the same command to resume"
+        return "interrupted before any run was written"
+
     command = " ".join(["python -m experiments.sweep", *argv])
-    try:
+    # a bad folder, first point or Dask address: exit 2, nothing written; a stopped executor: exit 1
+    with guard(interrupted=interrupted):
         results = run_sweep(sweep, command=command)
-    except KeyboardInterrupt:
-        print(f"\ninterrupted: finished runs are kept in {sweep.folder}; run the same command to resume",
-              file=sys.stderr)
-        sys.exit(130)
-    except ConfigError as err:  # found before anything was written (folder, first point, Dask address)
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        sys.exit(2)
-    except Exception as err:
-        print(f"error: {type(err).__name__}: {one_line(err)}; finished runs are kept in {sweep.folder}, "
-              "run the same command to resume", file=sys.stderr)
-        sys.exit(1)
     print(format_report(sweep, results))
     if results.failures:
         print(f"error: {results.failures} of {len(results.runs)} runs failed", file=sys.stderr)

@@ -31,6 +31,7 @@ from scipy import optimize, special, stats
 from model import CredentialModel
 from model.params import NONE
 
+from .cli import guard
 from .config import ExperimentConfig, compose, to_experiment
 from .runner import model_from, replication_seeds
 from .summary import wilson_interval
@@ -363,10 +364,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0, help="experiment seed the run seeds are spawned from")
     parser.add_argument("--out", type=Path, default=Path("outputs/theory"), help="folder for tables and plots")
     args = parser.parse_args(argv)
-    for case in CASES if args.case == "all" else (args.case,):
-        table = run_case(case, args.seeds, args.seed, args.out)
-        title = (globals()[case].__doc__ or "").splitlines()[0]
-        print(f"\n== {case}: {title}\n{readable(table).to_string()}")
+    with guard():
+        for case in CASES if args.case == "all" else (args.case,):
+            table = run_case(case, args.seeds, args.seed, args.out)
+            title = (globals()[case].__doc__ or "").splitlines()[0]
+            print(f"\n== {case}: {title}\n{readable(table).to_string()}")
     print(f"\nIntervals: 95% (Wilson for shares of runs, Student t for means). Tables"
           f"{' and cascade_window.png' if args.case in ('all', 'cascade_window') else ''} in {args.out}")
 

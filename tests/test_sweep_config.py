@@ -50,7 +50,8 @@ def test_overrides_reach_the_sweep_and_the_base_experiment():
 
 def test_the_config_hash_ignores_how_and_where_a_sweep_runs():
     base = load_sweep(["sweep=smoke"]).config_hash
-    assert load_sweep(["sweep=smoke", "sweep.executor=dask", "sweep.workers=3", "sweep.batch_size=7",
+    assert load_sweep(["sweep=smoke", "sweep.executor=dask", "sweep.workers=3", "sweep.oversubscribe=true",
+                       "sweep.batch_size=7",
                        "sweep.output=elsewhere"]).config_hash == base
     assert load_sweep(["sweep=smoke", "sweep.replications=3"]).config_hash != base
     assert load_sweep(["sweep=smoke", "scenario.win.threshold=0.6"]).config_hash != base

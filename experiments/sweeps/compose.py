@@ -13,6 +13,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
 
 import yaml
 from omegaconf import OmegaConf
@@ -21,12 +23,18 @@ from model.params import ConfigError
 
 from ..config import CONFIG_DIR, ExperimentConfig, compose, register_schema, to_experiment
 from .keys import check_parameters
-from .spec import SweepSpec, check_spec, output_folder, register_sweep_schema
+from .spec import SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
 
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
 MODEL_KEYS = ("world", "decision", "pair_deals", "vaccines", "standards", "sponsors", "organisations", "scenario",
               "calibration")
+# Keys naming input files, whose contents the results depend on as much as on their names.
+INPUT_FILE_KEYS = ("world.countries_file", "world.flows_file")
+EMBEDDED_COUNTRIES = Path(str(files("model") / "data" / "countries.csv"))  # when world.countries_file is ""
+# The facts every real-data world joins by ISO3 (model/facts.py): vaccines, sanctions, travel controls.
+EMBEDDED_FACTS = tuple(Path(str(files("model") / "data" / name))
+                       for name in ("vaccines.csv", "sanctions.csv", "travel_controls.csv"))
 # Experiment keys a sweep replaces with its own (sweep.seed, sweep.replications, sweep.workers).
 REPLACED = {"seed": "sweep.seed", "replications": "sweep.replications", "workers": "sweep.workers"}
 
@@ -58,11 +66,49 @@ class Sweep:
         return output_folder(self.spec)
 
     @cached_property
+    def inputs(self) -> dict[str, dict[str, str]]:
+        """Every input file the runs read, by the key naming it: {"path": ..., "sha256": ... of its contents}.
+
+        The countries file (the embedded dataset when world.countries_file is empty) unless every
+        run's world is synthetic, the flows file when a run reads one, and each file a swept key
+        chooses. ConfigError naming the key when one cannot be read.
+        """
+        world, params = self.base.world, self.spec.parameters
+        kinds = set(params["world.kind"].choices or ()) if "world.kind" in params else {world.kind}
+        files: dict[str, str] = {}
+        if kinds - {"synthetic"}:
+            files["world.countries_file"] = world.countries_file or str(EMBEDDED_COUNTRIES)
+            for path in EMBEDDED_FACTS:
+                files[f"model/data/{path.name}"] = str(path)
+        if self.base.calibration.ensemble:
+            from ..factory import REPO
+
+            ensemble = self.base.calibration.ensemble
+            files["calibration.ensemble"] = ensemble if Path(ensemble).is_absolute() else str(REPO / ensemble)
+        if "flows" in kinds and world.flows_file:
+            files["world.flows_file"] = world.flows_file
+        for key in INPUT_FILE_KEYS:
+            for i, choice in enumerate(params[key].choices or () if key in params else ()):
+                files[f"sweep.parameters.{key}.choices[{i}]"] = str(choice) or str(EMBEDDED_COUNTRIES)
+        return {key: {"path": path, "sha256": file_digest(key, path)} for key, path in files.items()}
+
+    @cached_property
     def config_hash(self) -> str:
-        """A short hash of everything the results depend on (not of how or where they are computed)."""
+        """A short hash of everything the results depend on (not of how or where they are computed),
+        input files' contents included."""
+        return self._hash({k: v["sha256"] for k, v in self.inputs.items()})
+
+    @cached_property
+    def legacy_hash(self) -> str:
+        """The hash of folders started before input contents were part of it (their manifest has no inputs)."""
+        return self._hash(None)
+
+    def _hash(self, inputs: dict[str, str] | None) -> str:
         spec = dataclasses.asdict(self.spec)
         base = dataclasses.asdict(self.base)
         identity = {"sweep": {k: spec[k] for k in IDENTITY_KEYS}, "experiment": {k: base[k] for k in MODEL_KEYS}}
+        if inputs is not None:
+            identity["inputs"] = inputs
         text = json.dumps(identity, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -70,6 +116,18 @@ class Sweep:
         """The sweep and its base experiment, fully resolved, as YAML."""
         both = {"sweep": dataclasses.asdict(self.spec), "experiment": dataclasses.asdict(self.base)}
         return yaml.safe_dump(both, sort_keys=False, allow_unicode=True)
+
+
+def file_digest(key: str, path: str) -> str:
+    """The sha256 of a file's contents, read in blocks; ConfigError naming the key when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+    except OSError as err:
+        raise ConfigError(f"{key}: cannot read '{path}' ({err.strerror or err})") from None
+    return digest.hexdigest()
 
 
 def _key(override: str) -> str:
@@ -116,4 +174,5 @@ def load_sweep(overrides: list[str]) -> Sweep:
     register_schema()
     base = to_experiment(compose(None, [*spec.base, *experiment_overrides]))
     kinds = check_parameters(spec.parameters, base)
+    check_size(spec, options=1 + len(base.standards))
     return Sweep(spec, base, kinds)

@@ -15,12 +15,8 @@ from typing import Any
 
 from model.params import ConfigError
 
+from ..workers import cores, exit_with_parent, workers_for
 from .spec import SweepSpec
-
-
-def cores() -> int:
-    """CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class Sequential:
@@ -47,11 +43,17 @@ class Processes:
     def map(self, fn: Callable, base: Any, batches: Iterable[list]) -> Iterator[Any]:
         from joblib import Parallel, delayed, parallel_config
 
+        batches = list(batches)
+        if not batches:
+            return
         # one numpy (BLAS) thread per worker: the model's small matrix products gain nothing from
         # more, and they would compete with the other workers for the cores (Dask does the same)
-        with parallel_config(backend="loky", inner_max_num_threads=1), warnings.catch_warnings():
+        # each worker ends within a second of this process's death, even by SIGKILL
+        with parallel_config(backend="loky", inner_max_num_threads=1, initializer=exit_with_parent,
+                             initargs=(os.getpid(),)), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*tasks which were still being processed")  # on Ctrl-C
-            parallel = Parallel(n_jobs=self.workers, return_as="generator_unordered", batch_size=1)
+            parallel = Parallel(n_jobs=workers_for(self.workers, len(batches)), return_as="generator_unordered",
+                                batch_size=1)
             yield from parallel(delayed(fn)(base, batch) for batch in batches)
 
     def close(self) -> None:
@@ -59,13 +61,15 @@ class Processes:
 
 
 class Dask:
-    """A dask.distributed client: to the scheduler at `address`, or to a local cluster when none."""
+    """A dask.distributed client: to the scheduler at `address`, or to a local cluster when none.
+
+    A local cluster starts with the first batches, with no more workers than batches."""
 
     def __init__(self, address: str, workers: int, timeout: float) -> None:
-        from dask.distributed import Client, LocalCluster
-
-        self.cluster = None
+        self.cluster = self.client = None
         if address:
+            from dask.distributed import Client
+
             try:
                 self.client = Client(address, timeout=f"{timeout}s")
             except Exception as err:  # OSError on timeout, ValueError or TypeError on a malformed address
@@ -73,18 +77,33 @@ class Dask:
                                   f"{timeout:g} s ({err}); start one with `dask scheduler` and workers "
                                   "with `dask worker ADDRESS --nthreads 1`, or set sweep.dask_address='' "
                                   "for a local cluster") from None
-            where = address
+            self.workers = max(1, sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values()))
+            self.description = f"dask ({self.workers} worker threads on {address})"
         else:
-            self.cluster = LocalCluster(n_workers=workers or cores(), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-            where = "a local cluster"
-        self.workers = max(1, sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values()))
-        self.description = f"dask ({self.workers} worker threads on {where})"
+            self.workers = workers or cores()
+            self.description = f"dask ({self.workers} worker threads on a local cluster)"
+
+    def start_local(self, workers: int) -> None:
+        """A local cluster with no dashboard. `dashboard_address=None` alone turns off the dashboard
+        pages but still serves the scheduler's HTTP routes on port 8787, so the HTTP server also
+        gets no routes and a free loopback port."""
+        import dask
+        from dask.distributed import Client, LocalCluster
+
+        with dask.config.set({"distributed.scheduler.http.routes": []}):
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                        silence_logs=logging.ERROR)
+        self.client = Client(self.cluster)
 
     def map(self, fn: Callable, base: Any, batches: Iterable[list]) -> Iterator[Any]:
         from dask.distributed import as_completed
 
+        batches = list(batches)
+        if not batches:
+            return
+        if self.client is None:
+            self.start_local(workers_for(self.workers, len(batches)))
         futures = [self.client.submit(fn, base, batch, pure=False) for batch in batches]
         try:
             for future in as_completed(futures):
@@ -94,7 +113,8 @@ class Dask:
             self.client.cancel([f for f in futures if not f.done()])
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 

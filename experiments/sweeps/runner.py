@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 
 from model.params import ConfigError
 
+from ..cli import RunFailed
 from ..config import one_line
 from ..runner import model_from
 from .compose import Sweep
@@ -67,11 +69,46 @@ def new_manifest(sweep: Sweep, design: pd.DataFrame) -> dict:
     spec = sweep.spec
     return {
         "sweep": spec.name, "description": spec.description, "config_hash": sweep.config_hash,
-        "design": spec.design, "design_seed": spec.seed, "parameters": sweep.keys, "points": len(design),
+        "design": spec.design, "design_seed": spec.seed, "parameters": sweep.keys, "inputs": sweep.inputs,
+        "points": len(design),
         "replications": spec.replications, "runs": len(design) * spec.replications,
         "status": "running", "started": now(), "finished": None, "runs_done": 0, "runs_failed": 0,
         "versions": versions(), "sessions": [],
     }
+
+
+def stopped_executor_fails(results: Iterator, executor, folder: Path) -> Iterator:
+    """The executor's results; its failure (a worker killed, a cluster lost) as RunFailed in one line.
+
+    Runs never raise out of a worker (each failure is a row), so what does is the executor's."""
+    try:
+        while True:
+            try:
+                rows = next(results)
+            except StopIteration:
+                return
+            except Exception as err:
+                raise RunFailed(f"the {executor.description} executor stopped ({type(err).__name__}: "
+                                f"{one_line(err)}); finished runs are kept in {folder}, run the same command to "
+                                "resume") from err
+            yield rows
+    finally:
+        results.close()  # cancels what is still queued
+
+
+def recount(manifest: dict, done: pd.DataFrame) -> None:
+    """Set the manifest's counts to the runs on disk. A session killed before it could close the
+    manifest (SIGKILL, a lost machine) may have written a chunk after its last update: the
+    difference is its own."""
+    manifest["runs_done"] = len(done)
+    manifest["runs_failed"] = int((done["status"] == FAILED).sum())
+    sessions = manifest["sessions"]
+    missing = len(done) - sum(s["runs"] for s in sessions)
+    unclosed = [s for s in sessions if s["finished"] is None and "ended" not in s]
+    if unclosed:
+        unclosed[-1]["runs"] += missing
+    for s in unclosed:
+        s["ended"] = "killed before it closed the manifest; its runs counted from the rows on disk"
 
 
 def progress_bar(total: int, initial: int, spec_name: str, enabled: bool):
@@ -92,14 +129,16 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
     design = make_design(spec, sweep.kinds)
     check_first_point(sweep, design)
     folder = Path(sweep.folder)
-    check_folder(folder, sweep.config_hash)
+    check_folder(folder, sweep.config_hash, sweep.inputs, sweep.legacy_hash)
     tasks = run_list(design, spec)
     executor = open_executor(spec)
     store = ResultsFolder(folder)
     try:
         store.open(new_manifest(sweep, design), design, sweep.resolved_yaml)
         manifest = store.manifest()
-        done = store.finished(list(RUN_KEYS))
+        manifest.update(config_hash=sweep.config_hash, inputs=sweep.inputs)  # a folder from before inputs
+        done = store.finished([*RUN_KEYS, "status"])
+        recount(manifest, done)
         done_keys = set(zip(done["point"].tolist(), done["replication"].tolist(), strict=True))
         todo = [t for t in tasks if (t[0], t[1]) not in done_keys]
         size = batch_size(spec, len(todo), executor.workers)
@@ -110,15 +149,19 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
         store.write_manifest(manifest)
         bar = progress_bar(len(tasks), len(tasks) - len(todo), spec.name, spec.progress)
         try:
-            for rows in executor.map(run_batch, sweep.base, batches(todo, size)):
+            for rows in stopped_executor_fails(executor.map(run_batch, sweep.base, batches(todo, size)), executor,
+                                               folder):
                 store.write_chunk(chunk_table(rows, choices))
                 session["runs"] += len(rows)
+                manifest["runs_done"] += len(rows)  # the manifest follows the chunks on disk
+                manifest["runs_failed"] += sum(row["status"] == FAILED for row in rows)
+                store.write_manifest(manifest, durable=False)
                 bar.update(len(rows))
         except BaseException as err:  # keep the record straight, then let the caller report it
             session["finished"] = now()
             stopped = ("interrupted" if isinstance(err, KeyboardInterrupt)
                        else f"stopped: {type(err).__name__}: {one_line(err)}")
-            manifest.update(status=stopped, runs_done=len(tasks) - len(todo) + session["runs"])
+            manifest.update(status=stopped)
             store.write_manifest(manifest)
             raise
         finally:

@@ -1,8 +1,9 @@
 """Runs of a sweep, as a worker executes them: configure a point, run the model, keep one row.
 
 A batch is a list of (point, replication, seed, values); `run_batch` runs it in order in the
-calling process (no nested parallelism) and returns one plain dict per run. A run that raises
-becomes a failure row carrying the error, so one bad point never stops a sweep.
+calling process (no nested parallelism) and returns one plain dict per run. A run that raises,
+or reports a number that is not finite, becomes a failure row carrying the error, so one bad
+point never stops a sweep.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from model.metrics import DEAL_KINDS, MEASURES
 
 from ..config import ExperimentConfig, one_line
 from ..factory import model_from
+from ..guards import NonFiniteError, check_finite
 from ..runner import flat_outcomes
 from .keys import configure
 
@@ -44,6 +46,11 @@ def run_one(base: ExperimentConfig, task: Task) -> dict[str, Any]:
     except Exception as err:  # recorded, not raised: the sweep goes on
         return {**row, "status": FAILED, "error": f"{type(err).__name__}: {one_line(err)}"}
     row.update(status=OK, error=None, **flat_outcomes(outcome))
+    try:
+        check_finite(row, "outcome")
+    except NonFiniteError as err:  # a failed run, not a silent NaN in the tables
+        return {"point": point, "replication": replication, "seed": seed, "status": FAILED,
+                "error": f"{type(err).__name__}: {err}"}
     return row
 
 

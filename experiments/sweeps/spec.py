@@ -13,12 +13,14 @@ from typing import Any
 
 from model.params import ConfigError
 
+from ..workers import check_workers
+
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXECUTORS = ("sequential", "processes", "dask")
 # Keys that change how a sweep runs, never what it computes: left out of the config hash, so a
 # sweep may be resumed with another executor, worker count, batch size or output folder.
-EXECUTION_KEYS = ("executor", "workers", "dask_address", "dask_timeout", "batch_size", "output", "progress",
-                  "plots")
+EXECUTION_KEYS = ("executor", "workers", "oversubscribe", "dask_address", "dask_timeout", "batch_size", "output",
+                  "progress", "plots")
 
 
 @dataclass
@@ -47,7 +49,8 @@ class SweepSpec:
     seed: int = 0  # draws the design and, through SeedSequence, every run's seed, >= 0
     replications: int = 10  # runs per design point, >= 1
     executor: str = "processes"  # sequential | processes | dask
-    workers: int = 0  # processes or local Dask workers; 0 = one per core
+    workers: int = 0  # processes or local Dask workers; 0 = one per core; at most one per core
+    oversubscribe: bool = False  # allow more workers than cores
     dask_address: str = ""  # scheduler address (tcp://host:8786); "" = a local cluster
     dask_timeout: float = 10.0  # seconds to wait for the scheduler to answer, > 0
     batch_size: int = 0  # runs sent to a worker at a time; 0 = chosen from the sweep size
@@ -70,6 +73,81 @@ def register_sweep_schema() -> None:
     ConfigStore.instance().store(name="sweep_schema", node=SweepFile)
 
 
+# A sweep larger than this is refused before its design is built: at about 50 runs/s (two cores,
+# the default world) ten million runs take two days; split such a study into several sweeps.
+MAX_RUNS = 10_000_000
+MEMORY_SHARE = 0.8  # the design, the run list and the final tables may use this share of available memory
+
+
+def design_points(spec: SweepSpec) -> int:
+    """The number of points the design will have (for a grid, at most: integer keys may merge levels)."""
+    d = len(spec.parameters)
+    if spec.design == "grid":
+        return math.prod(len(p.choices) if p.choices is not None else p.levels or spec.levels
+                         for p in spec.parameters.values())
+    if spec.design == "sobol":
+        return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+    if spec.design == "morris":
+        return spec.samples * (d + 1)
+    return spec.samples
+
+
+def memory_estimate(points: int, runs: int, parameters: int, options: int) -> int:
+    """Bytes the collecting process needs for a sweep's bookkeeping, measured on a 180,000-run grid:
+    the run list and the finished-run keys (about 400 bytes a run), the final tables and their
+    copies (about 300 bytes plus 40 per column a run), and the design and points tables."""
+    return runs * (700 + 40 * (parameters + 2 * options)) + points * (200 + 100 * options)
+
+
+def available_memory() -> int | None:
+    """Memory available to new allocations (MemAvailable), in bytes; None where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def size_key(spec: SweepSpec) -> str:
+    """The key that makes the design large: the grid axis with the most values, or sweep.samples."""
+    if spec.design != "grid":
+        return "samples"
+    key, p = max(spec.parameters.items(),
+                 key=lambda kp: len(kp[1].choices) if kp[1].choices is not None else kp[1].levels or spec.levels)
+    if p.choices is not None:
+        return f"parameters.{key}.choices"
+    return f"parameters.{key}.levels" if p.levels else "levels"
+
+
+def check_size(spec: SweepSpec, options: int) -> None:
+    """Refuse, before the design is built, a sweep above MAX_RUNS runs or beyond the memory available;
+    `options` is the number of outcomes per run (standards and "none")."""
+    points = design_points(spec)
+    runs = points * spec.replications
+    need = memory_estimate(points, runs, len(spec.parameters), options)
+    free = available_memory()
+    size = f"{points:,} points x {spec.replications:,} replications = {runs:,} runs"
+    key = "replications" if spec.replications > points else size_key(spec)  # the larger factor
+    if runs > MAX_RUNS:
+        _fail(key, f"{size}, above the ceiling of {MAX_RUNS:,} runs per sweep (they would need about "
+                   f"{_bytes(need)} of memory to track); make the design or the replications smaller, or split "
+                   "the study into several sweeps")
+    if free is not None and need > MEMORY_SHARE * free:
+        _fail(key, f"{size} would need about {_bytes(need)} of memory to track, more than "
+                   f"{MEMORY_SHARE:.0%} of the {_bytes(free)} available; make the design or the replications smaller")
+
+
+def _bytes(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:.3g} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")
+
+
 def output_folder(spec: SweepSpec) -> str:
     return spec.output or f"sweeps/{spec.name}"
 
@@ -87,6 +165,8 @@ def check_spec(spec: SweepSpec) -> SweepSpec:
     for key, least in (("replications", 1), ("seed", 0), ("workers", 0), ("batch_size", 0)):
         if getattr(spec, key) < least:
             _fail(key, f"{getattr(spec, key)} must be >= {least}")
+    if spec.executor == "processes" or spec.executor == "dask" and not spec.dask_address:
+        check_workers(spec.workers, "sweep.workers", allow=spec.oversubscribe, flag="sweep.oversubscribe=true")
     if not spec.dask_timeout > 0:
         _fail("dask_timeout", f"{spec.dask_timeout} must be > 0 seconds")
     if not spec.parameters:

@@ -42,23 +42,25 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """`write` a temporary file next to `path`, flush it to disk, then rename it over `path`."""
+def atomic_write(path: Path, write: Callable[[Path], None], *, durable: bool = True) -> None:
+    """`write` a temporary file next to `path`, flush it to disk (when durable), then rename it over
+    `path`. Either way a killed process leaves the old file or the new one, never part of one."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         write(tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if durable:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def write_json(path: Path, data: dict) -> None:
-    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+def write_json(path: Path, data: dict, *, durable: bool = True) -> None:
+    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str) + "\n"), durable=durable)
 
 
 def write_table(path: Path, table: pd.DataFrame) -> None:
@@ -70,8 +72,14 @@ def read_manifest(folder: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def check_folder(folder: Path, config_hash: str) -> bool:
-    """Whether `folder` holds this sweep already (True) or is new (False); refuse anything else."""
+def check_folder(folder: Path, config_hash: str, inputs: dict[str, dict[str, str]] | None = None,
+                 legacy_hash: str | None = None) -> bool:
+    """Whether `folder` holds this sweep already (True) or is new (False); refuse anything else.
+
+    inputs: the sweep's input files (path and sha256 by key); when the folder's sweep read one of
+    them with other contents, the refusal names that file. legacy_hash: the hash without input
+    contents, accepted from a folder whose manifest predates them (it records no inputs).
+    """
     if not folder.exists():
         return False
     if not folder.is_dir():
@@ -82,7 +90,15 @@ def check_folder(folder: Path, config_hash: str) -> bool:
             raise ConfigError(f"sweep.output: '{folder}' already exists and is not a sweep results folder "
                               "(no manifest.json); choose another sweep.output")
         return False
+    if "inputs" not in manifest and legacy_hash is not None and manifest.get("config_hash") == legacy_hash:
+        return True
     if manifest.get("config_hash") != config_hash:
+        for key, now in (inputs or {}).items():
+            then = manifest.get("inputs", {}).get(key)
+            if then and then["path"] == now["path"] and then["sha256"] != now["sha256"]:
+                raise ConfigError(f"{key}: the contents of '{now['path']}' changed since the sweep in '{folder}' "
+                                  f"started (sha256 {then['sha256'][:12]}..., now {now['sha256'][:12]}...); put "
+                                  "the file back as it was to resume, or choose another sweep.output")
         raise ConfigError(f"sweep.output: '{folder}' holds a different sweep (config hash "
                           f"{manifest.get('config_hash')}, this config {config_hash}); resume it with the "
                           f"config it was started with ({folder / CONFIG}), or choose another sweep.output")
@@ -129,8 +145,9 @@ class ResultsFolder:
     def manifest(self) -> dict:
         return read_manifest(self.path) or {}
 
-    def write_manifest(self, manifest: dict) -> None:
-        write_json(self.path / MANIFEST, manifest)
+    def write_manifest(self, manifest: dict, *, durable: bool = True) -> None:
+        """durable=False for the update after each chunk: no fsync (a resume recounts from the chunks)."""
+        write_json(self.path / MANIFEST, manifest, durable=durable)
 
     def write_chunk(self, table: pa.Table) -> Path:
         """Keep a finished batch: one parquet file, named after its first run and a unique tag."""

@@ -1,0 +1,81 @@
+"""One error guard for the command-line entry points (run, sweep, record, calibrate, theory).
+
+What the user got wrong, or what stopped a run, is one line on stderr, `error: <key or file>: ...`,
+with an exit status a script can test: 2 for bad input (a config key, a path, a file that cannot
+be read), 1 for a run that started and failed, 130 for Ctrl-C. Anything else is a bug in the
+code, not in the input, and still raises with its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
+
+from model.params import ConfigError
+
+from .config import one_line
+
+FAILED, BAD_INPUT, INTERRUPTED = 1, 2, 130
+# Errors in what the user gave: a key, a value, a config group, an override's syntax.
+INPUT_ERRORS = (ConfigError, HydraException, OmegaConfBaseException)
+
+
+class RunFailed(Exception):
+    """A run that started and could not finish; the message names the run (exit status 1)."""
+
+
+class InputFileError(ConfigError):
+    """A user's file that exists but cannot be read as what it should be; the message names it."""
+
+
+@contextmanager
+def reading(path: str | Path, what: str) -> Iterator[None]:
+    """Read a user's file inside this block: a failure (unreadable, corrupt, not `what`) names the file."""
+    import pyarrow as pa
+
+    try:
+        yield
+    except (OSError, ValueError, pa.ArrowException) as err:  # pandas and Arrow parse errors are ValueErrors
+        raise InputFileError(f"{path}: cannot be read as {what} ({type(err).__name__}: {one_line(err)})") from None
+
+
+def message(err: BaseException) -> str:
+    """The one line for an error the guard handles."""
+    if isinstance(err, OSError) and err.filename is not None and not isinstance(err, INPUT_ERRORS):
+        return f"{err.filename}: {err.strerror or one_line(err)}"
+    return one_line(err)
+
+
+@contextmanager
+def guard(*, checking: bool = False, interrupted: str | Callable[[], str] = "interrupted",
+          raise_as: type[Exception] | None = None) -> Iterator[None]:
+    """Report handled errors in one line and exit; let bugs raise.
+
+    checking: the block only reads and checks input, so a failing path (OSError) is bad input (2);
+        otherwise it is a failed run (1).
+    interrupted: the note printed on Ctrl-C (or a function giving it), before exiting with 130.
+    raise_as: after printing, raise this exception instead of exiting (a Hydra multirun job, whose
+        siblings must go on); Ctrl-C then propagates unchanged.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        if raise_as is not None:
+            raise
+        print(f"\n{interrupted() if callable(interrupted) else interrupted}", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    except (*INPUT_ERRORS, RunFailed, OSError) as err:
+        user_input = isinstance(err, INPUT_ERRORS)  # Hydra's MissingConfigException is an OSError too
+        if not user_input and isinstance(err, OSError) and err.filename is None:
+            raise  # not about a path the user gave: a bug or the machine, with its traceback
+        code = BAD_INPUT if user_input or checking and isinstance(err, OSError) else FAILED
+        text = message(err)
+        print(f"error: {text}", file=sys.stderr)
+        if raise_as is not None:
+            raise raise_as(text) from None
+        sys.exit(code)

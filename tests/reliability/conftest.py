@@ -1,0 +1,79 @@
+"""Shared helpers for the reliability tests: tiny configs, directory snapshots, child processes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data"
+PYTHON = sys.executable
+# a run of experiments.run that takes well under a second
+TINY_RUN = ["scenario=symmetric_lock_in", "world.n=20", "scenario.horizon=6", "replications=1", "plots=false",
+            "quiet=true"]
+# sweep=smoke: two identical standards on a 20-country complete graph, 6 months, 2 replications
+QUIET_SWEEP = ["sweep=smoke", "sweep.progress=false", "sweep.plots=false"]
+
+
+def tree(path: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and directory (None) under `path`, by relative path."""
+    return {p.relative_to(path).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(path.rglob("*"))}
+
+
+def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """The processes still running (a zombie has exited)."""
+    out = []
+    for p in processes:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def wait_for(condition, timeout: float, poll: float = 0.01) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(poll)
+    return condition()
+
+
+@pytest.fixture
+def failing_run(monkeypatch):
+    """Make every experiment fail after the up-front check, the way a crash in the middle of a run would."""
+    import experiments.runner
+
+    def run_experiment(*args, **kwargs):
+        raise RuntimeError("the run crashed half-way")
+
+    monkeypatch.setattr(experiments.runner, "run_experiment", run_experiment)
+    monkeypatch.setattr("experiments.run.run_experiment", run_experiment, raising=False)  # a name bound on import
+    monkeypatch.setattr(sys, "argv", ["experiments.run"])  # main() rewrites sys.argv
+
+
+def interrupted_sweep(overrides, monkeypatch):
+    """Run a sweep until its third batch, then stop it as Ctrl-C (or a kill) would."""
+    import experiments.sweeps.runner as runner
+
+    real, calls = runner.run_batch, []
+
+    def run_batch(base, tasks):
+        calls.append(len(tasks))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(base, tasks)
+
+    monkeypatch.setattr(runner, "run_batch", run_batch)
+    from experiments.sweeps import load_sweep, run_sweep
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(load_sweep(overrides))
+    monkeypatch.setattr(runner, "run_batch", real)
