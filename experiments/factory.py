@@ -49,16 +49,49 @@ def ensemble(exp: ExperimentConfig) -> pd.DataFrame | None:
     return _read_ensemble(exp.calibration.ensemble) if exp.calibration.ensemble else None
 
 
+@functools.cache
+def point_values() -> dict[str, Any]:
+    """The calibrated point (configs/calibration/point.yaml) as dotted keys."""
+    import yaml
+
+    def flatten(node: dict, prefix: str = "") -> dict[str, Any]:
+        out = {}
+        for key, value in node.items():
+            if isinstance(value, dict):
+                out.update(flatten(value, f"{prefix}{key}."))
+            else:
+                out[f"{prefix}{key}"] = value
+        return out
+
+    return flatten(yaml.safe_load((CONFIG_DIR / "calibration" / "point.yaml").read_text()))
+
+
+def set_on_purpose(exp: ExperimentConfig) -> set[str]:
+    """Ensemble keys whose configured value differs from the calibrated point: a scenario, a sweep
+    or the command line set them, and they keep that value."""
+    table = ensemble(exp)
+    point = point_values()
+    out = set()
+    for key in (table.columns if table is not None else ()):
+        if key in point:
+            holder, name, _ = locate(exp, key)
+            value = holder[name] if isinstance(holder, dict) else getattr(holder, name)
+            if value != point[key]:
+                out.add(key)
+    return out
+
+
 def ensemble_draw(exp: ExperimentConfig, seed: int, keep=()) -> dict[str, Any]:
     """The calibrated parameter set replication `seed` runs with: one row of the ensemble, drawn by
     the seed alone (so two scenarios run on common seeds share their parameter sets); {} without one.
 
-    Keys in `keep` or in `calibration.keep` (those the user set explicitly) keep their configured value."""
+    A key keeps its configured value when it is in `keep` or `calibration.keep` (set explicitly) or
+    differs from the calibrated point (set by the scenario)."""
     table = ensemble(exp)
     if table is None:
         return {}
     row = int(np.random.default_rng([seed, 7919]).integers(len(table)))
-    kept = set(keep) | set(exp.calibration.keep)
+    kept = set(keep) | set(exp.calibration.keep) | set_on_purpose(exp)
     return {key: value for key, value in table.iloc[row].items() if key != "distance" and key not in kept}
 
 
