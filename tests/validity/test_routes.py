@@ -75,9 +75,8 @@ def test_each_scenario_moves_its_outcome_the_way_it_claims(scenario):
 
 def test_a_scenario_that_moves_nothing_fails_its_claim(monkeypatch):
     """The check can fail: the historical run against itself moves nothing."""
-    from model.params import ClaimSpec
-
     import experiments.claims as claims
+    from model.params import ClaimSpec
 
     real = claims.to_experiment
 
