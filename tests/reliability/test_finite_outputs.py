@@ -79,17 +79,17 @@ def test_the_command_reports_a_non_finite_output_in_one_line_and_exits_1(results
 
 
 def test_a_sweep_run_with_a_nan_outcome_is_a_failed_row_naming_the_column(tmp_path, monkeypatch):
-    from model import CredentialModel
+    import experiments.sweeps.runs as runs_module
 
-    real = CredentialModel.outcome
+    real = runs_module.read_all
 
-    def outcome(self):
-        out = real(self)
-        if self.params.decision.network_weight == 8.0:  # the last level of the smoke grid
+    def read_all(outcomes, record, params):
+        out = real(outcomes, record, params)
+        if params.decision.network_weight == 8.0:  # the last level of the smoke grid
             out["interoperability"] = math.nan
         return out
 
-    monkeypatch.setattr(CredentialModel, "outcome", outcome)
+    monkeypatch.setattr(runs_module, "read_all", read_all)
     from experiments.sweeps import load_sweep, run_sweep
 
     results = run_sweep(load_sweep([*QUIET_SWEEP, "sweep.executor=sequential", f"sweep.output={tmp_path / 's'}"]))
