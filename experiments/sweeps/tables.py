@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..summary import wilson_interval
 from ..outcomes import Outcome
+from ..summary import wilson_interval
 from .runs import OK, RUN_KEYS, outcome_dtypes
 
 QUANTILES = {"q05": 0.05, "q50": 0.5, "q95": 0.95}
