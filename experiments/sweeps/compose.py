@@ -168,7 +168,13 @@ def compose_spec(overrides: list[str]) -> SweepSpec:
 def load_sweep(overrides: list[str]) -> Sweep:
     """Compose and check a sweep and its base experiment; ConfigError (or a Hydra error) when bad."""
     sweep_overrides, experiment_overrides = split_overrides(list(overrides))
-    spec = check_spec(compose_spec(sweep_overrides))
+    return make_sweep(compose_spec(sweep_overrides), experiment_overrides)
+
+
+def make_sweep(spec: SweepSpec, experiment_overrides: list[str] = ()) -> Sweep:
+    """Check a sweep config and compose its base experiment (the sweep's `base`, then the overrides)."""
+    spec = check_spec(spec)
+    experiment_overrides = list(experiment_overrides)
     for where, given in (("sweep.base", spec.base), ("the command line", experiment_overrides)):
         for o in given:
             if _key(o) in REPLACED:

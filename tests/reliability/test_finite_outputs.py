@@ -53,11 +53,12 @@ def test_an_infinite_run_level_number_is_caught_on_the_all_rows(results, tmp_pat
 
 def test_a_nan_in_the_summary_is_an_error_and_summary_json_never_holds_one(results, tmp_path):
     bad = copy(results)
-    bad.summary["standards"]["a"]["median_travel_share"] = math.nan
-    with pytest.raises(NonFiniteError, match="summary.json: standards.a.median_travel_share is nan"):
+    bad.summary["standards"]["a"]["travel_share"]["median"] = math.nan
+    with pytest.raises(NonFiniteError, match="summary.json: standards.a.travel_share.median is nan"):
         write_results(bad, tmp_path / "run")
     written = write_results(results, tmp_path / "good")  # a clean run still writes its tables
-    assert {p.name for p in written} == {"timeseries.parquet", "countries.parquet", "summary.json"}
+    assert {p.name for p in written} == {"timeseries.parquet", "countries.parquet", "deals.parquet", "events.csv",
+                                         "summary.json"}
     json.loads((tmp_path / "good" / "summary.json").read_text(), parse_constant=pytest.fail)
 
 
