@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
         priors = {k: (p.low, p.high) for k, p in sweep.spec.parameters.items()}
         if set(sweep.spec.outcomes) != set(record_outcomes()):
             raise ConfigError(f"sweep.outcomes: the calibration reads exactly the recorded counts: {record_outcomes()}")
+        print(f"calibrate: {sweep.spec.samples} draws from the priors, each run once on historical_2021, the closest "
+              f"{share:.0%} kept -> {sweep.folder}", flush=True)
         start = time.perf_counter()
         results = run_sweep(sweep, command=" ".join(["python -m experiments.calibrate", *argv]))
         runs = results.runs[results.runs["status"] == "ok"]

@@ -94,8 +94,11 @@ def main(argv: list[str] | None = None) -> None:
         replications, seed = integer(options, "replications", 2), integer(options, "seed", 0)
         for name in names:
             to_experiment(compose(name))
+    names = names or scenarios_with_claims()
+    print(f"claims: {len(names)} scenario(s), {replications} replications each and of each baseline, seed {seed}",
+          flush=True)
     with guard():
-        tables = [check(s, replications, seed) for s in names or scenarios_with_claims()]
+        tables = [check(s, replications, seed) for s in names]
     table = pd.concat(tables, ignore_index=True)
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
