@@ -20,7 +20,7 @@ import pandas as pd
 
 from model.params import ClaimSpec
 
-from .cli import guard, integer, key_values, usage
+from .cli import command_options, guard, integer, usage
 from .config import CONFIG_DIR, compose, to_experiment
 from .discovery.counterfactuals import paired_difference
 from .factory import model_from
@@ -85,12 +85,11 @@ HELP = usage("claims", "[SCENARIO ...] [replications=N] [seed=S]",
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        print(HELP)
+    parsed = command_options(argv, HELP, {"replications": "40", "seed": "0"}, "claims", positional=100)
+    if parsed is None:
         return
+    options, names = parsed
     with guard(checking=True):
-        options, names = key_values(argv, {"replications": "40", "seed": "0"}, "claims", positional=100)
         replications, seed = integer(options, "replications", 2), integer(options, "seed", 0)
         for name in names:
             to_experiment(compose(name))

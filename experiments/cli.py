@@ -127,3 +127,15 @@ def integer(values: dict[str, str], key: str, least: int = 0) -> int:
     if number is None or number < least:
         raise ConfigError(f"{key} = {values[key]!r}: must be a whole number >= {least}")
     return number
+
+
+def command_options(argv: list[str] | None, help_text: str, defaults: dict[str, str], command: str,
+                    positional: int = 0) -> tuple[dict[str, str], list[str]] | None:
+    """A command's options from argv (or sys.argv): None after printing the help for --help;
+    one `error:` line and exit 2 for a bad option."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print(help_text)
+        return None
+    with guard(checking=True):
+        return key_values(argv, defaults, command, positional)

@@ -10,7 +10,6 @@ Usage: `python -m experiments.record RUN_DIR` prints the table for a finished ru
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 
 from model.params import ConfigError
 
-from .cli import guard, key_values, reading, usage
+from .cli import command_options, guard, reading, usage
 
 
 @dataclass(frozen=True)
@@ -145,12 +144,11 @@ HELP = usage("record", "RUN_DIR",
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        print(HELP)
+    parsed = command_options(argv, HELP, {}, "record", positional=1)
+    if parsed is None:
         return
+    _, bare = parsed
     with guard(checking=True):
-        _, bare = key_values(argv, {}, "record", positional=1)
         if not bare:
             raise ConfigError("record: give the run directory to compare (credential-race record RUN_DIR)")
         table = compare(read_run(bare[0]))

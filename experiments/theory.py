@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from scipy import optimize, special, stats
 from model import CredentialModel
 from model.params import NONE, ConfigError
 
-from .cli import guard, integer, key_values, usage
+from .cli import command_options, guard, integer, usage
 from .config import ExperimentConfig, compose, to_experiment
 from .runner import model_from, replication_seeds
 from .summary import wilson_interval
@@ -367,12 +366,11 @@ HELP = usage("theory", "CASE [seeds=N] [seed=S] [out=DIR]",
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        print(HELP)
+    parsed = command_options(argv, HELP, {"seeds": "", "seed": "0", "out": "outputs/theory"}, "theory", positional=1)
+    if parsed is None:
         return
+    options, bare = parsed
     with guard(checking=True):
-        options, bare = key_values(argv, {"seeds": "", "seed": "0", "out": "outputs/theory"}, "theory", positional=1)
         if not bare or bare[0] not in (*CASES, "all"):
             raise ConfigError(f"theory: CASE must be one of {', '.join(CASES)} or all, got "
                               f"{bare[0] if bare else 'nothing'}")
