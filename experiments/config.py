@@ -79,7 +79,17 @@ class _ScenarioSchema(ScenarioParams):
 
 @dataclass
 class _ExperimentSchema(ExperimentConfig):
+    """The same, with every named collection untyped for Hydra (standards, sponsors, organisations,
+    events), so an entry can be added by override; `to_experiment` types and checks each entry."""
+
+    standards: dict[str, Any] = field(default_factory=dict)
+    sponsors: dict[str, Any] = field(default_factory=dict)
+    organisations: dict[str, Any] = field(default_factory=dict)
     scenario: _ScenarioSchema = field(default_factory=_ScenarioSchema)
+
+
+# Collections whose entries an override may add or change (`++`): see _ExperimentSchema.
+NAMED = ("standards.", "sponsors.", "organisations.", "scenario.events.")
 
 
 def register_schema() -> None:
@@ -119,8 +129,8 @@ def normalise_overrides(overrides: list[str]) -> list[str]:
 
     - `KEY=5.0` becomes `KEY=5` when KEY takes a whole number;
     - `scenario.events.NAME...=VALUE` adds or changes an event (`++`), so `scenario.events.X.enabled=false`
-      switches an event off and `scenario.events.Y={date: ..., type: ...}` adds one; the event's
-      fields are then typed and checked like any other;
+      switches an event off and `scenario.events.Y={date: ..., type: ...}` adds one; standards,
+      sponsors and organisations likewise; the entry's fields are then typed and checked like any other;
     - every dotted key set on the command line is listed in `calibration.keep`, so a calibrated
       ensemble never overwrites what the user asked for.
     """
@@ -129,7 +139,7 @@ def normalise_overrides(overrides: list[str]) -> list[str]:
         key, sep, value = o.partition("=")
         if sep and _WHOLE.match(value.strip()) and field_type(key.split("@")[0]) is int:
             o = f"{key}={int(float(value))}"
-        if sep and key.lstrip("+").startswith("scenario.events."):
+        if sep and key.lstrip("+").startswith(NAMED):
             o = "++" + o.lstrip("+")
         name = key.lstrip("+~")
         if sep and "." in name and not name.startswith(("hydra.", "calibration.")):
