@@ -28,7 +28,8 @@ def test_an_event_is_switched_off_without_a_plus():
 
 
 def test_a_typo_in_an_added_event_names_the_field():
-    with pytest.raises(ConfigError, match=r"scenario\.events\.x\.dat: unknown key; did you mean scenario\.events\.x\.date"):
+    expected = r"scenario\.events\.x\.dat: unknown key; did you mean scenario\.events\.x\.date"
+    with pytest.raises(ConfigError, match=expected):
         to_experiment(compose("historical_2021", ['+scenario.events.x={dat: "2021-05", type: endorse}']))
 
 
