@@ -32,7 +32,7 @@ from model.params import NONE, ConfigError
 
 from .cli import command_options, guard, integer, usage
 from .config import ExperimentConfig, compose, to_experiment
-from .runner import model_from, replication_seeds
+from .runner import RunRecord, model_from, record_of, replication_seeds
 from .summary import wilson_interval
 
 CASES = ("lock_in", "polya_urn", "risk_dominance", "contagion", "cascade_window")
@@ -147,8 +147,13 @@ def settle(model: CredentialModel) -> CredentialModel:
     return model
 
 
+def record(model: CredentialModel) -> RunRecord:
+    """The run record of a finished (or settled) model: the one place a model's results are read."""
+    return record_of(model, 0, 0)
+
+
 def final_shares(model: CredentialModel) -> np.ndarray:
-    return np.bincount(model.state, minlength=len(model.choices)) / model.world.n
+    return np.bincount(record(model).final_state, minlength=len(model.choices)) / model.world.n
 
 
 # ---------------------------------------------------------------- the five cases
@@ -180,8 +185,8 @@ def polya_urn(runs: int = 300, seed: int = 0, level: float = 0.95) -> pd.DataFra
     rows = []
     for setting, overrides in (("linear (Polya urn)", []),
                                ("logit, rationality 50", ["decision.choice_rule=logit", "decision.rationality=50"])):
-        counts = np.array([np.bincount(m.run().state, minlength=3) for m in models(configured("polya_urn", overrides),
-                                                                                   runs, seed)])
+        counts = np.array([np.bincount(record(m.run()).final_state, minlength=3)
+                           for m in models(configured("polya_urn", overrides), runs, seed)])
         share = counts[:, 1] / counts[:, 1:].sum(axis=1)
         extreme = int(((share < 0.1) | (share > 0.9)).sum())
         rows.append({"setting": setting, "runs": runs, **mean_over_runs("share_a", share, level),
@@ -220,7 +225,7 @@ def risk_dominance(runs: int = 40, seed: int = 0, level: float = 0.95, games: di
             burn_in = exp.scenario.horizon // 5
             averages, first_majority = [], []
             for m in models(exp, runs, seed):
-                share = m.run().history.adopters / m.world.n
+                share = record(m.run()).adopters / m.world.n
                 averages.append(share[burn_in:].mean(axis=0))
                 hit = np.flatnonzero(share[:, best] > 0.5)
                 first_majority.append(hit[0] if len(hit) else np.inf)

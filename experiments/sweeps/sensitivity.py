@@ -57,8 +57,9 @@ def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str])
 def format_sensitivity(table: pd.DataFrame, names: dict[str, str]) -> str:
     """The indices of each winner's probability as a small text table, most influential first."""
     main = "ST" if "ST" in table.columns else "mu_star"
+    conf = "ST_conf" if main == "ST" else "mu_star_conf"
     lines = [f"Sensitivity of the win probabilities ({main}; sensitivity.parquet has all indices):"]
-    constant = []
+    constant, noisy = [], False
     for outcome, rows in table.groupby("outcome", sort=False):
         if not outcome.startswith("win_probability_"):
             continue
@@ -67,8 +68,17 @@ def format_sensitivity(table: pd.DataFrame, names: dict[str, str]) -> str:
         if ranked.empty:
             constant.append(label)
             continue
-        lines.append(f"  {label[:30]:<31}" + ", ".join(f"{r.parameter} {getattr(r, main):.2f}"
-                                                      for r in ranked.itertuples()))
+        cells = []
+        for r in ranked.itertuples():
+            value, interval = getattr(r, main), getattr(r, conf)
+            doubtful = bool(interval > value or (main == "ST" and value > 1))  # replication noise dominates
+            noisy |= doubtful
+            cells.append(f"{r.parameter} {value:.2f}{'?' if doubtful else ''}")
+        lines.append(f"  {label[:30]:<31}" + ", ".join(cells))
     if constant:
         lines.append(f"  the same at every point (no index): {', '.join(constant)}")
+    if noisy:
+        above = " or ST > 1" if main == "ST" else ""
+        lines.append(f"  ? = noise-dominated: the index's 95% interval is wider than the index{above}; raise "
+                     "sweep.replications (or use `credential-race discover`, which reports the noise share)")
     return "\n".join(lines)
