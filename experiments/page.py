@@ -238,7 +238,8 @@ def Page():
         with solara.Card("WHO platform"):
             standards = list(scenario_factory(scenario.value).base.standards)
             solara.Select("Standard the WHO hosts", values=[AS_SCENARIO, "none", *standards], value=platform)
-            solara.InputText("From month (YYYY-MM; blank: the scenario's date or the launch)", value=platform_month)
+            solara.InputText("From month (YYYY-MM; blank: the scenario's date or the launch)", value=platform_month,
+                             classes=["credential-platform-month"])
         with solara.Card("Other settings, as on the command line"):
             solara.InputText("key=value ... (e.g. decision.switching_cost=0.5)", value=settings,
                              classes=["credential-settings"])

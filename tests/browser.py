@@ -120,6 +120,29 @@ def click_button(driver, label: str) -> None:
     button.click()
 
 
+def type_into(driver, css: str, text: str, tries: int = 5) -> None:
+    """Type `text` into the text field under `css` as a user does, replacing what it held, then press
+    Enter. A field re-drawn while the page updates loses what was typed: check, and type again."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(tries):
+        try:
+            field = driver.find_element("css selector", f"{css} input")
+            field.click()  # element.send_keys can blur the field after its first key: type through actions
+            ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
+                .send_keys(Keys.DELETE).send_keys(text).perform()
+            time.sleep(0.3)
+            if field.get_attribute("value") == text:
+                ActionChains(driver).send_keys(Keys.ENTER).perform()
+                return
+        except StaleElementReferenceException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"could not type {text!r} into {css}")
+
+
 def main(argv: list[str]) -> None:
     """Serve the page, step it a year, and save a screenshot to argv[0]."""
     target = Path(argv[0] if argv else "docs/app.png")
