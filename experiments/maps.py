@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import files
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter
@@ -146,3 +147,95 @@ def spaced_labels(x: np.ndarray, y: np.ndarray, priority: Iterable[int], min_gap
         if all((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2 >= min_gap ** 2 for j in chosen):
             chosen.append(int(i))
     return chosen
+
+
+# ---------------------------------------------------------------- the run's world map (experiments.plots)
+
+COUNTRY_COLUMNS = ("replication", "iso3", "final_standard")
+WORLD_COLUMNS = ("iso3", "lat", "lon", "population")
+N_LABELLED = 12  # synthetic worlds: at most this many countries named, never overprinted
+
+
+def modal_standard(countries: pd.DataFrame, order: list[str], column: str = "final_standard") -> pd.Series:
+    """Most frequent standard per iso3 over replications; ties go to the earlier standard in `order`."""
+    counts = countries.groupby(["iso3", column], observed=True).size().unstack(fill_value=0)
+    return counts[[s for s in order if s in counts.columns]].idxmax(axis=1)
+
+
+def _synthetic_positions(world: pd.DataFrame, layout: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    if layout is not None:
+        return np.asarray(layout[:, 0], float), np.asarray(layout[:, 1], float)
+    index = np.arange(len(world))  # no ties given: a landscape grid in row order
+    columns = max(1, int(np.ceil(np.sqrt(2 * len(world)))))
+    return (index % columns).astype(float), -(index // columns).astype(float)
+
+
+def plot_world_map(countries: pd.DataFrame, world: pd.DataFrame, *, standard_names: dict[str, str] | None = None,
+                   title: str = "", summary: dict | None = None, column: str | None = None,
+                   layout: np.ndarray | None = None):
+    """Each country coloured by its modal standard over replications: real shapes for real countries
+    (a point where a country has no shape at 1:50m), a tie layout (`layout`, [n, 2]) or a grid for a
+    synthetic world, never overprinted names.
+
+    The legend counts the countries where each standard is modal and, given the run's `summary`,
+    shows the summary's median adopters with their 5-95% range beside them: the two differ (a
+    standard modal nowhere may still have a median of several adopters), and both are named. With a
+    summary the map shows the month the winner is judged (`judged_standard`), as the summary does.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .plots import _new_figure, _require, standard_colours, standard_order
+
+    column = column or ("judged_standard" if summary and "judged_standard" in countries.columns else "final_standard")
+    _require(countries, ("replication", "iso3", column), "countries")
+    _require(world, WORLD_COLUMNS, "world")
+    names = standard_names or {}
+    order = standard_order(names, [*names, *countries[column].astype(str).unique()])
+    colours = standard_colours(names, order)
+    world = world.reset_index(drop=True)
+    mode = world["iso3"].map(modal_standard(countries, order, column))
+    codes = world["iso3"].astype(str).tolist()
+    lon, lat = world["lon"].to_numpy(float), world["lat"].to_numpy(float)
+    real = bool(np.nan_to_num(np.abs(lon) + np.abs(lat)).any())
+    fig = _new_figure((11, 6.2), title)
+    ax = fig.subplots()
+    simulated = mode.notna().to_numpy()
+    if real:
+        world_frame(ax)
+        draw_countries(ax, {c: colours[m] for c, m in zip(codes, mode, strict=True) if isinstance(m, str)},
+                       codes=codes, lon=lon, lat=lat)
+    else:
+        x, y = _synthetic_positions(world, layout)
+        ax.scatter(x[simulated], y[simulated], s=30, c=[colours[m] for m in mode[simulated]], edgecolors="white",
+                   linewidths=0.5, zorder=2)
+        ax.scatter(x[~simulated], y[~simulated], s=30, facecolors="none", edgecolors="#999999", zorder=2)
+        span = max(np.ptp(x), np.ptp(y), 1e-9)
+        priority = world["population"].fillna(0).to_numpy().argsort(kind="stable")[::-1]
+        for i in spaced_labels(x, y, priority, min_gap=0.09 * span, limit=N_LABELLED):
+            ax.annotate(codes[i], (x[i], y[i]), xytext=(4, 3), textcoords="offset points", fontsize=7,
+                        color="#333333", zorder=4)
+        pad = 0.06 * span
+        ax.set(xlim=(x.min() - pad, x.max() + pad), ylim=(y.min() - pad, y.max() + pad), xticks=[], yticks=[])
+        ax.set_aspect("equal")
+    counts = mode.value_counts()
+    handles = []
+    for sid in order:
+        text = f"{names.get(sid, sid)}: modal in {counts.get(sid, 0)}"
+        band = ((summary or {}).get("standards", {}).get(sid) or {}).get("adopters")
+        if band:
+            text += f"; median adopters {band['median']:.0f} [{band['p05']:.0f}–{band['p95']:.0f}]"
+        handles.append(Patch(facecolor=colours[sid], edgecolor="#999999", linewidth=0.4, label=text))
+    if (~simulated).any():
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#999999",
+                              label=f"not simulated ({int((~simulated).sum())})"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=8)
+    n_reps = countries["replication"].nunique()
+    month = ""
+    if summary:
+        month = summary["win_rule"]["month"] if column == "judged_standard" else summary["horizon"]["end"]
+    when = f" in {month}" if month else (" at the end" if column == "final_standard" else "")
+    ax.set_title(f"The standard each country issues most often{when} (modal over {n_reps} replication"
+                 f"{'s' * (n_reps != 1)})" + ("" if real else "; synthetic world: positions are a layout, not "
+                                                            "geography"), loc="left", fontsize=9)
+    return fig

@@ -100,7 +100,7 @@ def test_write_plots_synthetic_world_with_python_dates(tmp_path: Path) -> None:
     _assert_pngs(paths, tmp_path)
     fig = plots.plot_world_map(make_countries(), world, standard_names=NAMES)
     ax = fig.axes[0]
-    assert "synthetic world: positions are arbitrary" in ax.get_title(loc="left")
+    assert "synthetic world: positions are a layout, not geography" in ax.get_title(loc="left")
     offsets = np.vstack([c.get_offsets() for c in ax.collections if len(c.get_offsets())])
     assert len(np.unique(offsets.round(6), axis=0)) == len(world)  # not stacked on one point
 
