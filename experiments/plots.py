@@ -186,24 +186,27 @@ def _event_legend(events: pd.DataFrame, width: int = 3) -> str:
 
 
 def plot_event_timeline(events: pd.DataFrame, *, title: str = "") -> Figure:
-    """The scenario's events on a time line, labels staggered on four levels so none overprint."""
+    """The scenario's events in date order, one line each: what happened on the left, when on a
+    common time axis on the right, so nothing overprints however close the dates."""
     _require(events, ("month", "event", "type", "note"), "events")
-    table = events.assign(month=pd.to_datetime(events["month"])).reset_index(drop=True)
-    fig = _new_figure((10, 1.2 + 0.42 * min(len(table), 12)), title)
-    ax = fig.subplots()
-    levels = np.array([4, 2, 3, 1])[np.arange(len(table)) % 4]
-    for (month, event, kind, note), level in zip(table[["month", "event", "type", "note"]].itertuples(index=False),
-                                                 levels, strict=True):
-        ax.plot([month, month], [0, level], color="#999999", linewidth=0.8)
-        ax.plot([month], [0], marker="o", color=NEUTRAL, markersize=4)
-        text = note if len(note) <= 70 else note[:67] + "..."
-        ax.annotate(f"{month:%Y-%m} {event} ({kind})\n{text}", (month, level), xytext=(3, 0),
-                    textcoords="offset points", fontsize=7, va="center")
-    ax.axhline(0, color=NEUTRAL, linewidth=1)
-    ax.set(ylim=(-0.3, 4.8), yticks=[])
-    ax.spines[["left", "top", "right"]].set_visible(False)
-    _format_months(ax, table["month"])
-    ax.set_xlim(table["month"].min() - pd.Timedelta(days=20), table["month"].max() + pd.Timedelta(days=240))
+    table = events.assign(month=pd.to_datetime(events["month"])).sort_values("month", kind="stable")
+    table = table.reset_index(drop=True)
+    fig = _new_figure((12, 1.1 + 0.34 * len(table)), title)
+    text_ax, time_ax = fig.subplots(1, 2, width_ratios=[2.4, 1], sharey=True)
+    y = -np.arange(len(table), dtype=float)
+    for k, row in table.iterrows():
+        note = row["note"] if len(row["note"]) <= 95 else row["note"][:92] + "..."
+        text_ax.text(0, y[k], f"{row['month']:%Y-%m}  {row['event']} ({row['type']}): {note}", fontsize=8,
+                     va="center")
+    text_ax.set_axis_off()
+    time_ax.hlines(y, table["month"].min(), table["month"], color="#e3e3e3", linewidth=0.8)
+    time_ax.plot(table["month"], y, "o", color=NEUTRAL, markersize=4)
+    time_ax.set(ylim=(y.min() - 0.7, 0.7), yticks=[])
+    time_ax.spines[["left", "top", "right"]].set_visible(False)
+    _format_months(time_ax, table["month"])
+    time_ax.set_xlim(table["month"].min() - pd.Timedelta(days=20), table["month"].max() + pd.Timedelta(days=20))
+    time_ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    time_ax.grid(axis="x", color="#efefef")
     return fig
 
 
@@ -260,13 +263,18 @@ def plot_deals(timeseries: pd.DataFrame, *, standard_names: dict[str, str] | Non
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"By kind: median over {n_reps} replication{'s' * (n_reps != 1)}", loc="left", fontsize=9,
                  color="#555555")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no deals signed", ha="center", va="center", transform=ax.transAxes, color="#777777")
     _tidy(ax)
     _format_months(ax, rows["month"])
     if by_standard:
         names = standard_names or {}
         table = deals.assign(standard=deals["standard"].astype(str).replace("", "any credential (mutual)"))
         per_rep = table.groupby(["standard", "kind"], observed=True).size().unstack(fill_value=0) / n_reps
+        per_rep = per_rep[[k for k in DEAL_KIND_WORDS if k in per_rep.columns]
+                          + [k for k in per_rep.columns if k not in DEAL_KIND_WORDS]]
         colours = {**standard_colours(names, [s for s in per_rep.index if s in names]),
                    "any credential (mutual)": "#8a8f96"}
         per_rep = per_rep.reindex(list(dict.fromkeys(s for s in [*names, *per_rep.index] if s in per_rep.index)))
