@@ -8,6 +8,8 @@ Bare matplotlib Figures (no pyplot). Colours per standard are those of the run p
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -48,12 +50,18 @@ def _title(model: CredentialModel, what: str) -> str:
     return f"{what}, {when}"
 
 
+_LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # world -> layout, computed once
+
+
 def _positions(model: CredentialModel) -> tuple[np.ndarray, np.ndarray]:
-    """Capitals for a real world; a seeded network layout of the travel ties for a synthetic one."""
+    """Capitals for a real world; a seeded network layout of the travel ties for a synthetic one
+    (computed once per world: the page redraws every step)."""
     w = model.world
     if w.real:
         return np.asarray(w.lon, float), np.asarray(w.lat, float)
-    xy = maps.network_layout(w.travel, seed=0)
+    if w not in _LAYOUTS:
+        _LAYOUTS[w] = maps.network_layout(w.travel, seed=0)
+    xy = _LAYOUTS[w]
     return xy[:, 0], xy[:, 1]
 
 

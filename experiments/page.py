@@ -105,7 +105,8 @@ def Text(text: str, css: str):
 @solara.component
 def Picture(figure_of, model: CredentialRace, tick: int, css: str):
     """A figure of the model as a PNG, redrawn when the model or its month changes."""
-    data = solara.use_memo(lambda: png(figure_of(model)), [id(model), tick])
+    # the model itself, not its id, as a dependency: a new model may reuse a freed one's id
+    data = solara.use_memo(lambda: png(figure_of(model)), [model, model.steps, tick])
     solara.Image(data, width="100%", classes=[css])
 
 
