@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test sweep bench lint app lab clean
+.PHONY: setup run test sweep report bench lint app lab clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} at {sys.executable}; install it with pyenv (see .python-version)"'
@@ -25,6 +25,9 @@ test: $(STAMP)
 
 sweep: $(STAMP)
 	$(BIN)/python -m experiments.sweep sweep=default
+
+report: $(STAMP)
+	$(BIN)/python -m experiments.discover discover=default
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

@@ -162,7 +162,7 @@ def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
             exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), plain))
         except OmegaConfBaseException as err:  # name the full key (an event's field, say)
             key = getattr(err, "full_key", "") or ""
-            message = str(err).splitlines()[0]
+            message = unknown_key_message(str(err), key) or str(err).splitlines()[0]
             raise ConfigError(f"{key}: {message}" if key and key not in message else message) from None
     validate_experiment(exp)
     validate_world(exp.world)
@@ -192,10 +192,57 @@ def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] 
         return hydra_compose(config_name="config", overrides=overrides)
 
 
+def known_keys(parent: str) -> list[str]:
+    """The keys a dotted parent (`decision`, `scenario.events.X`, "" for the top) of the schema takes."""
+    cls: Any = ExperimentConfig
+    parts = [p for p in parent.split(".") if p]
+    if parts and parts[0] in ("sweep", "discover"):  # the other two entry points' roots
+        from .discover_spec import DiscoverFile
+        from .sweeps.spec import SweepFile
+
+        cls = SweepFile if parts[0] == "sweep" else DiscoverFile
+    depth = 0
+    while depth < len(parts):
+        hints = typing.get_type_hints(cls) if dataclasses.is_dataclass(cls) else {}
+        hint = hints.get(parts[depth])
+        if hint is None:
+            return []
+        if typing.get_origin(hint) is dict:
+            hint = typing.get_args(hint)[1]
+            depth += 1
+        cls, depth = hint, depth + 1
+    return sorted(typing.get_type_hints(cls)) if dataclasses.is_dataclass(cls) else []
+
+
+_UNKNOWN = re.compile(r"Key '([^']+)' (?:is )?not in (?:struct|'[A-Za-z_]+')")
+_OVERRIDE = re.compile(r"override '([^']+)'")
+
+
+def unknown_key_message(text: str, full_key: str = "") -> str | None:
+    """'decision.rationalty: unknown key; did you mean decision.rationality?' for Hydra's and
+    OmegaConf's unknown-key errors (instead of their advice to append with +, which fails)."""
+    import difflib
+
+    name = _UNKNOWN.search(text)
+    where = _OVERRIDE.search(text)
+    key = (where.group(1) if where else full_key).lstrip("+~")
+    if not name or not key:
+        return None
+    parent = key.rsplit(".", 1)[0] if "." in key else ""
+    known = known_keys(parent)
+    close = difflib.get_close_matches(name.group(1), known, n=1)
+    hint = f"; did you mean {parent + '.' if parent else ''}{close[0]}?" if close else ""
+    listed = f" ({parent or 'the config'} takes: {', '.join(known)})" if known else ""
+    return f"{key}: unknown key{hint}{listed}"
+
+
 def one_line(err: BaseException) -> str:
     """Hydra's and OmegaConf's multi-line messages (and their cause), folded into one line."""
+    cause = err.__cause__ or (None if err.__suppress_context__ else err.__context__)
+    unknown = unknown_key_message(f"{err}\n{cause or ''}", getattr(err, "full_key", "") or "")
+    if unknown:
+        return unknown
     text = str(err).split("Config search path")[0]
-    cause = err.__cause__ or err.__context__
     if cause is not None and str(cause) and str(cause).splitlines()[0] not in text:
         text += "\n" + str(cause)
     lines = [ln.strip() for ln in text.splitlines()]

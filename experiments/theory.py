@@ -17,9 +17,9 @@ at `level` (0.95 unless asked otherwise).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from matplotlib.figure import Figure
 from scipy import optimize, special, stats
 
 from model import CredentialModel
-from model.params import NONE
+from model.params import NONE, ConfigError
 
-from .cli import guard
+from .cli import guard, integer, key_values, usage
 from .config import ExperimentConfig, compose, to_experiment
 from .runner import model_from, replication_seeds
 from .summary import wilson_interval
@@ -357,20 +357,37 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+HELP = usage("theory", "CASE [seeds=N] [seed=S] [out=DIR]",
+             "Run a theory limit case of the model and print its statistic with intervals (docs/ODD.md 11.1).",
+             [("CASE", f"one of {', '.join(CASES)}, or all"),
+              ("seeds=N", "runs per setting (default: the case's own, a few minutes each)"),
+              ("seed=S", "experiment seed the run seeds are spawned from (default 0)"),
+              ("out=DIR", "folder for the tables and the cascade-window plot (default outputs/theory)")],
+             ["lock_in", "cascade_window seeds=20", "all out=/tmp/theory"])
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m experiments.theory", description=__doc__.split("\n")[0])
-    parser.add_argument("case", choices=[*CASES, "all"], help="which theory case to run")
-    parser.add_argument("--seeds", type=int, default=None, help="runs per setting (default: per case)")
-    parser.add_argument("--seed", type=int, default=0, help="experiment seed the run seeds are spawned from")
-    parser.add_argument("--out", type=Path, default=Path("outputs/theory"), help="folder for tables and plots")
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print(HELP)
+        return
+    with guard(checking=True):
+        options, bare = key_values(argv, {"seeds": "", "seed": "0", "out": "outputs/theory"}, "theory", positional=1)
+        if not bare or bare[0] not in (*CASES, "all"):
+            raise ConfigError(f"theory: CASE must be one of {', '.join(CASES)} or all, got "
+                              f"{bare[0] if bare else 'nothing'}")
+        seeds = integer(options, "seeds", 1) if options["seeds"] else None
+        seed, out, which = integer(options, "seed", 0), Path(options["out"]), bare[0]
+    cases = CASES if which == "all" else (which,)
+    print(f"theory {which}: {len(cases)} case(s), {'default' if seeds is None else seeds} runs per setting, "
+          f"seed {seed} -> {out}", flush=True)
     with guard():
-        for case in CASES if args.case == "all" else (args.case,):
-            table = run_case(case, args.seeds, args.seed, args.out)
+        for case in cases:
+            table = run_case(case, seeds, seed, out)
             title = (globals()[case].__doc__ or "").splitlines()[0]
             print(f"\n== {case}: {title}\n{readable(table).to_string()}")
     print(f"\nIntervals: 95% (Wilson for shares of runs, Student t for means). Tables"
-          f"{' and cascade_window.png' if args.case in ('all', 'cascade_window') else ''} in {args.out}")
+          f"{' and cascade_window.png' if which in ('all', 'cascade_window') else ''} in {out}")
 
 
 if __name__ == "__main__":

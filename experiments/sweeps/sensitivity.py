@@ -20,8 +20,10 @@ SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
 MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
 
 
-def analysed_outcomes(choices: list[str]) -> list[str]:
-    return [*(f"win_probability_{w}" for w in winners(choices)), "interoperability_mean"]
+def analysed_outcomes(choices: list[str], points: pd.DataFrame | None = None) -> list[str]:
+    """Each winner's probability, and the mean of interoperability when the sweep kept it."""
+    means = ["interoperability_mean"] if points is None or "interoperability_mean" in points else []
+    return [*(f"win_probability_{w}" for w in winners(choices)), *means]
 
 
 def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str]) -> pd.DataFrame:
@@ -33,7 +35,7 @@ def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str])
     columns = SOBOL_COLUMNS if spec.design == "sobol" else MORRIS_COLUMNS
     unit = unit_sample(spec) if spec.design == "morris" else None
     frames = []
-    for outcome in analysed_outcomes(choices):
+    for outcome in analysed_outcomes(choices, points):
         y = points.sort_values("point")[outcome].to_numpy(dtype=float)
         frame = pd.DataFrame({"outcome": outcome, "parameter": problem["names"]})
         if np.isfinite(y).all() and np.ptp(y) > 0:
