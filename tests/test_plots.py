@@ -262,9 +262,11 @@ def test_phase_diagram_names_units_intervals_and_the_calibrated_point() -> None:
     style = outcome_style(["none", "a"], {"none": "None", "a": "A"}, {"a"}, keys, {keys[0]: 4.0, keys[1]: 0.05})
     fig = plot_phase_diagram(points, keys, style)
     ax = fig.axes[0]
-    assert ax.get_xlabel().startswith("privacy weight (utility at surveillance 1")
-    assert "decision." not in ax.get_xlabel()
-    assert ax.get_ylabel().startswith("pair-deal rate (probability per month")
+    from model import describe
+
+    for label, key in ((ax.get_xlabel(), keys[0]), (ax.get_ylabel(), keys[1])):
+        info = describe(key)
+        assert " ".join(label.split()) == f"{info.label} ({info.unit})"  # the schema's words, not the dotted key
     assert "0.50\n[0.20, 0.80]" in [t.get_text() for t in ax.texts]
     star = [c for c in ax.collections if c.get_label() == "calibrated point"]
     assert len(star) == 1 and np.allclose(star[0].get_offsets(), [[1.5, 0.5]])  # 4.0 between levels 1 and 2
@@ -272,8 +274,10 @@ def test_phase_diagram_names_units_intervals_and_the_calibrated_point() -> None:
 
 def test_axis_labels_name_the_sponsor_and_fall_back_to_the_key() -> None:
     from experiments.sweeps.plots import axis_label
+    from model import describe
 
-    assert axis_label("sponsors.china.budget").startswith("china: deal budget (set-up costs")
+    info = describe("sponsors.china.budget")
+    assert " ".join(axis_label("sponsors.china.budget").split()) == f"china: {info.label} ({info.unit})"
     assert axis_label("scenario.events.x.date") == "scenario.events.x.date"
 
 

@@ -4,7 +4,7 @@
     sweep = open_sweep("sweeps/privacy_vs_deals")
     sweep.points                      # one row per design point: win probabilities with intervals
     sweep.phase_diagram()             # labelled with names and units, the calibrated point marked
-    runs = sweep.runs_with_wins()     # one row per run, with a 0/1 column per outcome (for PRIM)
+    runs = sweep.runs_with_wins()     # one row per run, 0/1 columns win.<standard>, fragmented (for PRIM)
 
 The folder is read as written by `experiments.sweep` (store.py); nothing in it is changed.
 """
@@ -38,6 +38,11 @@ from .runs import OK
 from .spec import SweepSpec
 from .store import CONFIG, DESIGN, MANIFEST, POINTS, RUNS
 from .tables import winners
+
+
+def win_column(outcome: str) -> str:
+    """The 0/1 run column of a race outcome: `win.<standard>`, or `fragmented`."""
+    return outcome if outcome == "fragmented" else f"win.{outcome}"
 
 
 @dataclass
@@ -80,14 +85,15 @@ class SweepFolder:
             if info is not None:
                 out[key] = (info.label, info.unit)
         for w in winners(self.sweep.choices):
-            out[f"win_{w}"] = (f"{self.standard_names.get(w, w)} wins" if w != "fragmented"
-                               else "no standard wins (fragmented)", "")
+            out[win_column(w)] = (f"{self.standard_names.get(w, w)} wins" if w != "fragmented"
+                                  else "no standard wins (fragmented)", "")
         return out
 
     def runs_with_wins(self) -> pd.DataFrame:
-        """The finished runs, each with a 0/1 column `win_<standard>` (and `win_fragmented`)."""
+        """The finished runs, each with a 0/1 column per outcome of the race: `win.<standard>` and
+        `fragmented` (as sweeps keep them; added from `winner` for folders written before they did)."""
         ok = self.runs[self.runs["status"] == OK].reset_index(drop=True)
-        return ok.assign(**{f"win_{w}": (ok["winner"] == w).astype(int) for w in winners(self.sweep.choices)})
+        return ok.assign(**{win_column(w): (ok["winner"] == w).astype(int) for w in winners(self.sweep.choices)})
 
     def phase_diagram(self) -> Figure:
         if self.sweep.spec.design != "grid" or len(self.keys) != 2:
