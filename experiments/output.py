@@ -52,7 +52,8 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
             names = results.standard_names
             title = f"{results.summary['scenario']}: {results.summary['replications']} replications"
             write_plots(results.timeseries, results.countries, results.world, staging,
-                        standard_names=names, title=title)
+                        standard_names=names, title=title, summary=results.summary, events=results.events,
+                        deals=results.deals)
         if results.config.analysis == "record":
             from .record import compare, plot_record
 
