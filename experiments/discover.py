@@ -26,6 +26,7 @@ import os
 import pickle
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -353,16 +354,27 @@ def preface(spec: DiscoverSpec, base: ExperimentConfig, points: pd.DataFrame, bo
     return lines
 
 
-def _parallel(tasks: list[tuple], workers: int) -> list:
-    """Run (function, args) tasks on `workers` processes that end with this one; results in order."""
-    if workers <= 1 or len(tasks) <= 1:
-        return [f(*args) for f, args in tasks]
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _named(name: str, function, args: tuple) -> tuple[str, Any]:
+    return name, function(*args)
+
+
+def _parallel(named: list[tuple[str, tuple]], workers: int) -> Iterator[tuple[str, Any]]:
+    """Run (name, (function, args)) tasks on `workers` processes that end with this one; yields
+    (name, result) as each finishes, so it is kept before the others end."""
+    if workers <= 1 or len(named) <= 1:
+        yield from ((name, f(*args)) for name, (f, args) in named)
+        return
     from joblib import Parallel, delayed, parallel_config
 
     from .workers import exit_with_parent
 
     with parallel_config(backend="loky", initializer=exit_with_parent, initargs=(os.getpid(),)):
-        return Parallel(n_jobs=min(workers, len(tasks)))(delayed(f)(*args) for f, args in tasks)
+        yield from Parallel(n_jobs=min(workers, len(named)), return_as="generator_unordered")(
+            delayed(_named)(name, f, args) for name, (f, args) in named)
 
 
 def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, say=print) -> Path:
@@ -375,9 +387,10 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
     workers = spec.workers or cores()
     sweep = design_sweep(spec, [*spec.base, *experiment], folder)
     say(f"discover {spec.name}: {spec.samples} points x {spec.replications} replications = "
-        f"{spec.samples * spec.replications} runs, then boxes, sensitivity, {len(spec.thresholds)} tipping points, "
-        f"{len(spec.counterfactuals)} counterfactuals and {len(spec.strategies)} strategy searches on {workers} "
-        f"workers -> {folder}")
+        f"{spec.samples * spec.replications} runs, then boxes, sensitivity, "
+        f"{_count(len(spec.thresholds), 'tipping point')}, {_count(len(spec.counterfactuals), 'counterfactual')} "
+        f"and {_count(len(spec.strategies), 'strategy search', 'strategy searches')} on "
+        f"{_count(workers, 'worker')} -> {folder}")
     start = time.perf_counter()
     results = run_sweep(sweep, command="python -m experiments.discover " + " ".join(experiment))
     if results.failures:
@@ -387,7 +400,7 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
     points = point_table(results.runs, keys, list(spec.outcomes))
     say(f"[1/6] design: {len(results.runs)} runs ({time.perf_counter() - start:.0f} s)")
     boxes = _done(folder, "boxes") or _keep(folder, "boxes", boxes_stage(spec, points, params))
-    say(f"[2/6] boxes: PRIM and CART on {len(spec.boxes)} outcomes")
+    say(f"[2/6] boxes: PRIM and CART on {_count(len(spec.boxes), 'outcome')}")
     tasks, names = [], []
     if _done(folder, "sensitivity") is None:
         tasks.append((sensitivity_task, (base, spec, params, folder / "cache" / "sensitivity")))
@@ -403,11 +416,12 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
         if _done(folder, f"strategy-{name}") is None:
             tasks.append((strategy_task, (base, spec, name, s, experiment, folder / "cache" / f"strategy-{name}")))
             names.append(f"strategy-{name}")
-    plural = "" if len(tasks) == 1 else "s"
-    say(f"[3/6] sensitivity, tipping points, counterfactuals and strategies: {len(tasks)} task{plural} to run "
+    say(f"[3/6] sensitivity, tipping points, counterfactuals and strategies: {_count(len(tasks), 'task')} to run "
         f"({len(names) and ', '.join(names) or 'all done before'})")
-    for name, result in zip(names, _parallel(tasks, workers), strict=True):
+    began = time.perf_counter()
+    for k, (name, result) in enumerate(_parallel(list(zip(names, tasks, strict=True)), workers), start=1):
         _keep(folder, name, result)
+        say(f"      {k}/{len(tasks)} {name} ({time.perf_counter() - began:.0f} s)")
     sensitivity = _done(folder, "sensitivity") or []
     thresholds = [_done(folder, f"threshold-{n}") for n in spec.thresholds]
     counterfactuals = _done(folder, "counterfactuals") or []
