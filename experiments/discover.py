@@ -254,10 +254,21 @@ def threshold_task(base: ExperimentConfig, spec: DiscoverSpec, name: str, t: Thr
         sim.close()
 
 
+def kinds_of(outcomes: list[str]) -> list:
+    """Declared outcome names as the discovery package's Outcomes: win, lose and fragmented are 0/1
+    per run (paired differences get Newcombe's interval, inside [-1, 1]); the rest are continuous."""
+    from .discovery import Outcome
+    from .outcomes import BINARY_MEASURES
+
+    return [Outcome(o, kind="binary" if o.split("@")[0].split(".")[0] in BINARY_MEASURES else "continuous")
+            for o in outcomes]
+
+
 def counterfactual_task(spec: DiscoverSpec, experiment: list[str], cache: Path):
     from .discovery import run_counterfactuals
 
     outcomes = list(spec.counterfactual_outcomes or spec.outcomes)
+    declared = kinds_of(outcomes)
     by_baseline: dict[str, dict[str, ModelSimulator]] = {}
     for name in spec.counterfactuals:
         exp = to_experiment(compose(name, experiment))
@@ -268,7 +279,7 @@ def counterfactual_task(spec: DiscoverSpec, experiment: list[str], cache: Path):
     for against, sims in by_baseline.items():
         baseline = ModelSimulator(to_experiment(compose(against, experiment)), outcomes, RunCache(cache / against))
         try:
-            results.append(run_counterfactuals(baseline, {}, sims, outcomes, seeds))
+            results.append(run_counterfactuals(baseline, {}, sims, declared, seeds))
         finally:
             for s in [baseline, *sims.values()]:
                 s.close()

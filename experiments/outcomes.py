@@ -32,6 +32,7 @@ PER_STANDARD = {"adopters": "Int64", "foreign_adopters": "Int64", "travel_share"
                 "credentialled_share": "float64", "acceptance_reach": "float64", "population_share": "float64",
                 "gdp_share": "float64"}
 WORLD = {"interoperability": "float64", "fragmentation": "float64", "hhi": "float64", "platform_members": "Int64"}
+BINARY_MEASURES = ("win", "lose", "fragmented")  # 0 or 1 in every run
 VERDICT = {"winner": "string", "time_to_dominance": "Int64", "fragmented": "Int64"}
 BINARY_PREFIX = "win."
 
@@ -48,7 +49,7 @@ class Outcome:
 
     @property
     def binary(self) -> bool:
-        return self.measure in ("win", "lose", "fragmented")
+        return self.measure in BINARY_MEASURES
 
 
 def parse(name: str, params: ModelParams, key: str = "outcomes") -> Outcome:

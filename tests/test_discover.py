@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.discover import main
+from experiments.discover import kinds_of, main
+from experiments.discovery import compare
 
 CONTRACT = {
     "boxes.csv": ["outcome", "box", "coverage", "density", "mass", "dimension", "lower", "upper", "qp"],
@@ -85,3 +86,15 @@ def test_a_bad_discovery_config_is_one_line_and_writes_no_report(overrides, frag
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ") and fragment in err[0]
     assert not (out / "report.md").exists()
+
+
+def test_counterfactual_wins_are_compared_as_proportions_inside_minus_one_to_one():
+    kinds = {o.name: o.kind for o in kinds_of(["win.eu_dcc", "lose.eu_dcc", "fragmented", "acceptance_reach.eu_dcc",
+                                               "foreign_adopters.china_hc@2022-06"])}
+    assert kinds == {"win.eu_dcc": "binary", "lose.eu_dcc": "binary", "fragmented": "binary",
+                     "acceptance_reach.eu_dcc": "continuous", "foreign_adopters.china_hc@2022-06": "continuous"}
+    seeds = list(range(30))
+    base = pd.DataFrame({"seed": seeds, "win.eu_dcc": 1.0})
+    flipped = pd.DataFrame({"seed": seeds, "win.eu_dcc": [0.0] * 29 + [1.0]})  # the EU loses 29 of 30 pairs
+    row = compare(base, {"route": flipped}, kinds_of(["win.eu_dcc"])).table.iloc[0]
+    assert row["method"] == "newcombe" and -1.0 <= row["lower"] < row["difference"] < row["upper"] < 0
