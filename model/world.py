@@ -8,6 +8,7 @@ model on the embedded data, from a user's flow table, or from a synthetic graph.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -96,9 +97,14 @@ def _read_rows(path: Path, key: str) -> list[dict]:
         raise ConfigError(f"{key}: no such file '{path}'")
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            return list(csv.DictReader(fh))
+            text = fh.read()
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not a UTF-8 text CSV (byte {err.start}: {err.reason}); save it as UTF-8") from None
+    if "\x00" in text:  # valid UTF-8, but no text file holds NUL: UTF-16 without a byte-order mark, or binary
+        raise ConfigError(f"{path}: not a UTF-8 text CSV (NUL at character {text.index(chr(0))}: UTF-16 or binary); "
+                          "save it as UTF-8")
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as err:
         raise ConfigError(f"{path}: not a readable CSV ({err})") from None
 
@@ -191,7 +197,9 @@ def read_flows(path: str | Path, index: dict[str, int]) -> np.ndarray:
     """Read a flow table (origin, destination, flow); bad rows raise ConfigError naming the file."""
     path = Path(path)
     rows = _read_rows(path, "world.flows_file")
-    missing = [c for c in ("origin", "destination", "flow") if not rows or c not in rows[0]]
+    if not rows:
+        raise ConfigError(f"{path}: no rows; expected columns origin, destination, flow")
+    missing = [c for c in ("origin", "destination", "flow") if c not in rows[0]]
     if missing:
         raise ConfigError(f"{path}: missing columns {', '.join(missing)}; required: origin, destination, flow")
     flows = np.zeros((len(index), len(index)))
