@@ -224,7 +224,9 @@ def _normalise(flows, use_sparse: bool, source: str = "world"):
     """Row-normalise flows to travel shares and compute each country's share of world travel.
 
     Flows are first divided by their largest value, so neither huge (1e308) nor subnormal values
-    overflow or vanish when rows are summed."""
+    overflow or vanish when rows are summed; a row whose sum is still subnormal (its flows are tiny
+    next to the largest) is divided by its own largest flow before it is normalised, as 1 / its sum
+    would overflow."""
     if sparse.issparse(flows):
         flows = flows.tocsr().astype(float)
         top = flows.data.max() if flows.nnz else 0.0
@@ -239,7 +241,18 @@ def _normalise(flows, use_sparse: bool, source: str = "world"):
     total = out.sum()
     if not total > 0 or not np.isfinite(total):
         raise ConfigError(f"{source}: the travel flows are all zero; no two distinct countries are tied")
-    inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+    small = (out > 0) & (out < np.finfo(float).tiny)
+    rows = out
+    if small.any():  # other rows are divided by 1.0 here, which leaves them exactly as they were
+        if sparse.issparse(flows):
+            divisor = np.where(small, np.asarray(flows.max(axis=1).todense()).ravel(), 1.0)
+            flows = flows.copy()
+            flows.data = flows.data / np.repeat(divisor, np.diff(flows.indptr))
+            rows = np.asarray(flows.sum(axis=1)).ravel()
+        else:
+            flows = flows / np.where(small, flows.max(axis=1), 1.0)[:, None]
+            rows = flows.sum(axis=1)
+    inv = np.divide(1.0, rows, out=np.zeros_like(rows), where=rows > 0)
     if sparse.issparse(flows):
         travel = sparse.diags(inv) @ flows
         travel = travel.tocsr() if use_sparse else travel.toarray()
