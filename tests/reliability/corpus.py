@@ -499,3 +499,35 @@ record("run_not_covered", "{in}", ("timeseries.parquet", "no recorded facts over
 
 # ids of cases above, run again through `python -m experiments.<command>` in a child process
 SUBPROCESS = ["decision.privacy_weight=nan", "countries.binary", "sweep.levels_too_large", "record.corrupt_parquet"]
+
+# ---------------------------------------------------------------- valid extremes: these must run
+
+# Inputs at the edge of what is valid: each must run to the end, write only finite numbers, and
+# leave the user's own files in the run directory as they were (test_corpus.py).
+EDGES: list[Case] = []
+
+
+def edge(id, args, files=None, base=TINY):
+    EDGES.append(Case(id, "run", (*base, *args), (), dict(files or {}), exit=0))
+
+
+def flows_of(value: str) -> bytes:
+    return table([GOOD_FLOWS[0], ["AAA", "BBB", value], ["BBB", "AAA", "1"], ["CCC", "DDD", value],
+                  ["DDD", "AAA", "2"]])
+
+
+FLOWS_ARGS = ("world=gravity", "world.countries_file={in}/countries.csv", "world.kind=flows",
+              "world.flows_file={in}/flows.csv")
+edge("flows.near_max_float", FLOWS_ARGS, {"countries.csv": table(GOOD_COUNTRIES), "flows.csv": flows_of("1e308")})
+edge("flows.subnormal", FLOWS_ARGS, {"countries.csv": table(GOOD_COUNTRIES), "flows.csv": flows_of("1e-320")})
+edge("countries.utf8_bom", ("world=gravity", "world.countries_file={in}/countries.csv"),
+     {"countries.csv": b"\xef\xbb\xbf" + table(GOOD_COUNTRIES)})
+edge("whole_number_written_as_float", ("world.n=12.0", "scenario.horizon=4.0"))
+edge("rationality_best_response", ("decision.rationality=inf",))
+edge("rationality_near_max_float", ("decision.rationality=1.7976931348623157e308",))
+edge("quality_at_both_bounds", ("standards.a.quality=1000000.0", "standards.b.quality=-1000000.0"))
+edge("seed_beyond_64_bits", ("seed=100000000000000000000000000000",))
+edge("horizon_a_century", ("scenario.horizon=1200",))
+edge("event_added_from_the_command_line", ("scenario.events.x={date:'2021-08',type:endorse,standard:eu_dcc}",),
+     base=HISTORICAL)
+edge("event_switched_off", ("scenario.events.china_reopens.enabled=false",), base=HISTORICAL)
