@@ -297,6 +297,8 @@ run("typo.wrong_type_bool", ["plots=maybe"], ("plots", "maybe"))
 run("typo.override_syntax", ["decision.rationality=[1,"], ("decision.rationality",))
 run("typo.empty_mapping_sponsors", ["sponsors={}"], ("sponsors",), base=HISTORICAL)
 run("typo.empty_mapping_events", ["scenario.events={}"], ("scenario.events",), base=HISTORICAL)
+run("typo.empty_mapping_in_a_multirun", ["-m", "standards={}", "seed=1,2"], ("standards={}", "changes nothing"))
+run("multirun.unknown_scenario", ["-m", "scenario=atlantis", "seed=1,2"], ("scenario", "atlantis"), base=())
 
 # ---------------------------------------------------------------- run directories
 

@@ -51,8 +51,9 @@ def arguments(case: Case, inputs: Path, user: Path) -> list[str]:
     args = [a.replace("{in}", str(inputs)) for a in case.args]
     if case.command == "run":
         args = [*QUIET_RUN, *args]
-        if not any(a.startswith("hydra.run.dir=") for a in args):
-            args.append(f"hydra.run.dir={user}")
+        key = "hydra.sweep.dir" if "-m" in args else "hydra.run.dir"
+        if not any(a.startswith(f"{key}=") for a in args):
+            args.append(f"{key}={user}")
     elif case.command == "sweep" and not any(a.startswith("sweep.output=") for a in args):
         args.append(f"sweep.output={user / 'sweep'}")
     return args
