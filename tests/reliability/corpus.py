@@ -474,6 +474,13 @@ def foreign_table() -> bytes:
     return parquet(pd.DataFrame({"iso3": ["AAA", "BBB"], "final_standard": ["a", "b"]}))
 
 
+def timeseries_of(month=("2021-10", "2021-12"), adopters=(43, 60)) -> bytes:
+    """A timeseries with the record's standard and months, and the given cells."""
+    import pandas as pd
+
+    return parquet(pd.DataFrame({"standard": ["eu_dcc", "eu_dcc"], "month": list(month), "adopters": list(adopters)}))
+
+
 def uncovered_timeseries() -> bytes:
     """The timeseries of a theory run: standards and months the record does not cover."""
     import pandas as pd
@@ -490,6 +497,12 @@ record("empty_file", "{in}", ("timeseries.parquet", "cannot be read"), files={"t
 record("csv_named_parquet", "{in}", ("timeseries.parquet", "cannot be read"),
        files={"timeseries.parquet": b"standard,month,adopters\neu_dcc,2021-10,43\n"})
 record("timeseries_is_a_directory", "{in}", ("timeseries.parquet",), files={"timeseries.parquet/x": b"x"})
+record("nan_adopters", "{in}", ("timeseries.parquet", "'adopters'", "nan", "finite count"),
+       files={"timeseries.parquet": lambda: timeseries_of(adopters=[float("nan"), 60.0])})
+record("infinite_adopters", "{in}", ("timeseries.parquet", "'adopters'", "inf"),
+       files={"timeseries.parquet": lambda: timeseries_of(adopters=[43.0, float("inf")])})
+record("unreadable_month", "{in}", ("timeseries.parquet", "'month'", "'not a month'"),
+       files={"timeseries.parquet": lambda: timeseries_of(month=["not a month", "2021-12"])})
 record("no_arguments", "", ("RUN_DIR",), args=[], prefix="usage: ")
 record("two_arguments", "", ("RUN_DIR",), args=["{in}", "{in}"], prefix="usage: ")
 record("foreign_parquet", "{in}", ("timeseries.parquet", "not the timeseries", "month"),
