@@ -278,11 +278,12 @@ def from_countries(p: WorldParams) -> World:
         flows = read_flows(p.flows_file, index)
         source = p.flows_file
     else:
-        with np.errstate(over="ignore", under="ignore"):
+        with np.errstate(all="ignore"):  # checked just below
             flows = gravity_flows(cols, p)
         if not np.isfinite(flows).all():
-            raise ConfigError(f"{path}: the gravity flows overflow; check gdp_usd and population, and the "
-                              "world.*_exponent values")
+            raise ConfigError(f"{path}: the gravity flows overflow; check gdp_usd and population, the "
+                              "world.*_exponent values and world.min_distance_km (capitals closer than it count "
+                              "as that far apart)")
         source = f"{path} (gravity flows; world.min_distance_km={p.min_distance_km:g})"
     use_sparse = p.sparse if p.sparse is not None else _density(flows) < 0.05
     travel, weight = _normalise(flows, use_sparse, source)

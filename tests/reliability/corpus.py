@@ -355,6 +355,9 @@ countries("short_row", table([*GOOD_COUNTRIES[:2], ["BBB", "Bland", "North"], *G
 countries("not_a_csv", b"<html><body>Not found</body></html>\n", ("no rows", "expected columns"))
 run("countries.with_synthetic_world", ["world.countries_file={in}/countries.csv"],
     ("world.countries_file", "synthetic"), files={"countries.csv": table(GOOD_COUNTRIES)})
+countries("gravity_overflow", countries_with(row=2, lat="10.0", lon="0.0"), ("gravity flows overflow",
+                                                                            "world.min_distance_km"),
+          extra=("world.min_distance_km=1e-300", "world.distance_exponent=5"))
 run("countries.no_such_file", ["world=gravity", "world.countries_file={in}/nowhere.csv"],
     ("world.countries_file", "nowhere.csv"))
 run("countries.is_a_directory", ["world=gravity", "world.countries_file={in}"], ("world.countries_file",))
