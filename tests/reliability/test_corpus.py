@@ -197,6 +197,7 @@ def test_every_declared_number_has_finite_bounds_on_both_sides():
 def test_valid_extremes_run_finite_and_keep_the_users_files(case, tmp_path):
     result = attempt(case, tmp_path)
     assert result.verdict(case) == "accepted", result.err[-3000:]
+    assert result.err == "" and result.out == ""  # quiet, and no warning either
     assert_finite_outputs(tmp_path / "user")
     mine = {"user", "user/notes.txt", "user/earlier", "user/earlier/summary.json"}
     assert [p for p in result.touched if p in mine or not p.startswith("user/")] == ["user"]  # only new entries

@@ -105,6 +105,7 @@ def check(base: tuple[str, ...], settings_: list[str], names: list[str]) -> str:
             count("refused")
             return "refused"
         assert code in (0, None), (code, lines)
+        assert lines == [], lines  # quiet: not even a warning
         assert_finite_outputs(folder)
         count("ran")
         return "ran"
