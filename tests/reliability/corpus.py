@@ -1,4 +1,4 @@
-"""The bad-input corpus: every case a user could type or hand over, and what the command must say.
+"""The bad-input corpus: what a user might type or hand over, and what the command must answer.
 
 A case is a command (run, sweep or record), its arguments, the files it reads, and the fragments
 the one `error:` line must contain: the key or file, and what is allowed. `{in}` in an argument is
