@@ -516,17 +516,17 @@ record("run_not_covered", "{in}", ("timeseries.parquet", "no recorded facts over
 # ---------------------------------------------------------------- through real processes
 
 # ids of cases above, run again through `python -m experiments.<command>` in a child process
-SUBPROCESS = ["decision.privacy_weight=nan", "countries.binary", "sweep.levels_too_large", "record.corrupt_parquet"]
+SUBPROCESS = ["countries.binary", "sweep.levels_too_large", "record.corrupt_parquet"]
 
 # ---------------------------------------------------------------- valid extremes: these must run
 
 # Inputs at the edge of what is valid: each must run to the end, write only finite numbers, and
-# leave the user's own files in the run directory as they were (test_corpus.py).
-EDGES: list[Case] = []
+# leave the user's own files in the run directory as they were (test_properties.py).
+VALID_EXTREMES: list[Case] = []
 
 
 def edge(id, args, files=None, base=TINY):
-    EDGES.append(Case(id, "run", (*base, *args), (), dict(files or {}), exit=0))
+    VALID_EXTREMES.append(Case(id, "run", (*base, *args), (), dict(files or {}), exit=0))
 
 
 def flows_of(value: str) -> bytes:

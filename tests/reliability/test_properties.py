@@ -5,7 +5,9 @@ Values come from the whole float range (NaN, infinities, subnormals, +-1.8e308, 
 key's own valid range (its bounds included, so the bounds themselves are tried), and from the
 integers; runs are tiny (12 countries, 4 months, one replication) or the embedded world for its
 gravity keys. The examples are fixed (derandomised) so the suite is repeatable; set
-PROPERTY_SCALE=10 for ten times as many, drawn at random.
+PROPERTY_SCALE=10 for ten times as many, drawn at random. Valid extremes given as files and
+overrides (corpus.VALID_EXTREMES: 1e308 and subnormal flows, 12.0 for a whole number, a new event)
+must run as well, silently, keeping the user's files in the run directory.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from model.params import MAX_COUNTRIES, MAX_WEIGHT, describe
 from model.schema import ParamInfo
 
 from .conftest import assert_finite_outputs
-from .corpus import NUMERIC_KEYS, TINY
+from .corpus import NUMERIC_KEYS, TINY, VALID_EXTREMES
+from .test_corpus import attempt
 
 SCALE = int(os.environ.get("PROPERTY_SCALE", "1"))
 QUIET = ("replications=1", "plots=false", "quiet=true")
@@ -121,7 +124,7 @@ SPONSOR_KEYS = ["decision.alignment_weight", "decision.political_similarity", "d
                 "organisations.WHO.join_cost", "pair_deals.rate", "pair_deals.min_travel"]
 
 
-@examples(40)
+@examples(30)
 @given(keyed(TINY_KEYS))
 def test_any_number_for_a_key_is_refused_naming_it_or_runs_finite(key_value):
     key, value = key_value
@@ -163,3 +166,13 @@ def test_every_number_at_its_upper_bound_at_once_runs_finite():
     tops = {key: (describe(key).high if describe(key) else MAX_WEIGHT) for key in keys}
     tops["decision.rationality"] = 1e308  # no upper bound: +inf is best response
     assert check(SPONSORED, [override(k, float(v)) for k, v in tops.items() if v is not None], keys) == "ran"
+
+
+@pytest.mark.parametrize("case", VALID_EXTREMES, ids=[c.id for c in VALID_EXTREMES])
+def test_valid_extremes_run_finite_and_keep_the_users_files(case, tmp_path):
+    result = attempt(case, tmp_path)
+    assert result.verdict(case) == "accepted", result.err[-3000:]
+    assert result.err == "" and result.out == ""  # quiet, and no warning either
+    assert_finite_outputs(tmp_path / "user")
+    mine = {"user", "user/notes.txt", "user/earlier", "user/earlier/summary.json"}
+    assert [p for p in result.touched if p in mine or not p.startswith("user/")] == ["user"]  # only new entries
