@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test sweep bench lint clean
+.PHONY: setup run test sweep report bench lint app lab clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} at {sys.executable}; install it with pyenv (see .python-version)"'
@@ -26,11 +26,22 @@ test: $(STAMP)
 sweep: $(STAMP)
 	$(BIN)/python -m experiments.sweep sweep=default
 
+report: $(STAMP)
+	$(BIN)/python -m experiments.discover discover=default
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# the interactive page on http://127.0.0.1:8765 (offline: assets from solara-assets, no telemetry)
+app: $(STAMP)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(BIN)/solara run app.py --host 127.0.0.1 --port 8765
+
+# JupyterLab on the notebooks, bound to this machine
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
 clean:
 	rm -rf $(VENV) outputs multirun sweeps .pytest_cache

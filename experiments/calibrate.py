@@ -12,6 +12,8 @@ Beaumont et al. 2002). They are written to model/data/calibration_ensemble.csv, 
 
     .venv/bin/python -m experiments.calibrate                     # the configured draws, then acceptance
     .venv/bin/python -m experiments.calibrate sweep.samples=2000 accept=0.05 write=true
+
+The draws run as the sweep configs/sweep/calibration.yaml (resumable, in outputs/calibration/draws).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .outcomes import parse_all, read_all
 from .record import RECORD
 
 ENSEMBLE = Path(__file__).resolve().parents[1] / "model" / "data" / "calibration_ensemble.csv"
@@ -63,42 +64,23 @@ def posterior_table(ensemble: pd.DataFrame, priors: dict[str, tuple[float, float
     return pd.DataFrame(rows)
 
 
-def run_draws(sweep, workers: int) -> pd.DataFrame:
-    """Run every draw of the calibration design once (its sweep seed) and read the record outcomes."""
-    from joblib import Parallel, delayed
-
-    from .sweeps.design import make_design, run_list
-
-    design = make_design(sweep.spec, sweep.kinds)
-    tasks = run_list(design, sweep.spec)
-    chunks = [tasks[i:i + 50] for i in range(0, len(tasks), 50)]
-    rows = Parallel(n_jobs=workers)(delayed(_run_chunk)(sweep.base, chunk) for chunk in chunks)
-    return pd.DataFrame([r for chunk in rows for r in chunk])
-
-
-def _run_chunk(base, tasks) -> list[dict]:
-    import logging
-
-    from .factory import model_from, with_values
-    from .runner import record_of
-
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    out = []
-    for point, replication, seed, values in tasks:
-        exp = with_values(base, values)
-        model = model_from(exp, seed, keep=values)
-        wanted = parse_all(record_outcomes(), model.params)
-        out.append({"point": point, "seed": seed, **values,
-                    **read_all(wanted, record_of(model.run(), replication, seed), model.params)})
-    return out
-
-
 def main(argv: list[str] | None = None) -> None:
-    from .cli import guard
-    from .sweeps.compose import load_sweep
+    from model.params import ConfigError
+
+    from .cli import RunFailed, guard, usage
+    from .sweeps import load_sweep, run_sweep
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    options = {"accept": "0.02", "write": "false", "workers": "-1", "out": "outputs/calibration"}
+    if any(a in ("-h", "--help") for a in argv):
+        print(usage("calibrate", "[accept=SHARE] [write=true] [sweep.KEY=VALUE ...]",
+                    "Calibrate historical_2021 against the public record by rejection ABC: draws from the priors\n"
+                    "(configs/sweep/calibration.yaml) run once each in a resumable sweep, the closest kept.",
+                    [("accept=SHARE", "share of the draws kept as the ensemble (default 0.02)"),
+                     ("write=true", "write the ensemble to model/data/calibration_ensemble.csv"),
+                     ("sweep.KEY=VALUE", "change the design, e.g. sweep.samples=2000 sweep.output=DIR")],
+                    ["", "sweep.samples=1000 accept=0.05", "write=true"]))
+        return
+    options = {"accept": "0.02", "write": "false"}
     rest = []
     for a in argv:
         key, sep, value = a.partition("=")
@@ -110,8 +92,15 @@ def main(argv: list[str] | None = None) -> None:
         share = float(options["accept"])
         sweep = load_sweep(["sweep=calibration", *rest])
         priors = {k: (p.low, p.high) for k, p in sweep.spec.parameters.items()}
+        if set(sweep.spec.outcomes) != set(record_outcomes()):
+            raise ConfigError(f"sweep.outcomes: the calibration reads exactly the recorded counts: {record_outcomes()}")
+        print(f"calibrate: {sweep.spec.samples} draws from the priors, each run once on historical_2021, the closest "
+              f"{share:.0%} kept -> {sweep.folder}", flush=True)
         start = time.perf_counter()
-        runs = run_draws(sweep, int(options["workers"]))
+        results = run_sweep(sweep, command=" ".join(["python -m experiments.calibrate", *argv]))
+        runs = results.runs[results.runs["status"] == "ok"]
+        if results.failures:
+            raise RunFailed(f"{results.failures} calibration runs failed; see {results.folder}/runs.parquet")
         ensemble = accept(runs, list(priors), share)
         table = posterior_table(ensemble, priors)
         print(f"{len(runs)} draws from the priors, {len(ensemble)} accepted (the closest {share:.0%}) in "
@@ -119,11 +108,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{ensemble['distance'].max():.4f}")
         with pd.option_context("display.width", 200):
             print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        out = Path(options["out"])
-        out.mkdir(parents=True, exist_ok=True)
-        runs.assign(distance=distance(runs)).to_parquet(out / "draws.parquet", index=False)
-        table.to_csv(out / "posterior.csv", index=False)
-        print(f"draws and posterior summary: {out}")
+        table.to_csv(Path(results.folder) / "posterior.csv", index=False)
+        print(f"draws: {results.folder}/runs.parquet; posterior summary: {results.folder}/posterior.csv")
         if options["write"] == "true":
             ensemble.to_csv(ENSEMBLE, index=False, float_format="%.6g")
             print(f"written: {ENSEMBLE}")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.params import ClaimSpec
 
+from .cli import command_options, guard, integer, usage
 from .config import CONFIG_DIR, compose, to_experiment
 from .discovery.counterfactuals import paired_difference
 from .factory import model_from
@@ -74,17 +75,29 @@ def check(scenario: str, replications: int = 40, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+HELP = usage("claims", "[SCENARIO ...] [replications=N] [seed=S]",
+             "Check each named scenario's stated effect (scenario.claims) against its baseline on common seeds:\n"
+             "the paired difference with its 95% interval; exit 1 if a claim does not hold.",
+             [("SCENARIO", "scenarios to check (default: every scenario that states claims)"),
+              ("replications=N", "runs of each scenario and of its baseline (default 40)"),
+              ("seed=S", "experiment seed the common seeds are spawned from (default 0)")],
+             ["", "who_endorses_china replications=100"])
+
+
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    options = {"replications": "40", "seed": "0"}
-    names = []
-    for a in argv:
-        key, sep, value = a.partition("=")
-        if sep:
-            options[key] = value
-        else:
-            names.append(a)
-    tables = [check(s, int(options["replications"]), int(options["seed"])) for s in names or scenarios_with_claims()]
+    parsed = command_options(argv, HELP, {"replications": "40", "seed": "0"}, "claims", positional=100)
+    if parsed is None:
+        return
+    options, names = parsed
+    with guard(checking=True):
+        replications, seed = integer(options, "replications", 2), integer(options, "seed", 0)
+        for name in names:
+            to_experiment(compose(name))
+    names = names or scenarios_with_claims()
+    print(f"claims: {len(names)} scenario(s), {replications} replications each and of each baseline, seed {seed}",
+          flush=True)
+    with guard():
+        tables = [check(s, replications, seed) for s in names]
     table = pd.concat(tables, ignore_index=True)
     with pd.option_context("display.width", 200, "display.max_colwidth", 40):
         print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))

@@ -79,3 +79,63 @@ def guard(*, checking: bool = False, interrupted: str | Callable[[], str] = "int
         if raise_as is not None:
             raise raise_as(text) from None
         sys.exit(code)
+
+
+# ---------------------------------------------------------------- one way to pass options, one help style
+
+def usage(command: str, synopsis: str, what: str, options: list[tuple[str, str]], examples: list[str]) -> str:
+    """The help text every command prints for --help, in one layout."""
+    width = max((len(name) for name, _ in options), default=0) + 2
+    lines = [f"usage: credential-race {command} {synopsis}", "", what, ""]
+    if options:
+        lines += ["options:", *(f"  {name:<{width}}{text}" for name, text in options), ""]
+    lines += ["examples:", *(f"  credential-race {command} {e}" for e in examples),
+              "", f"(the same as: python -m experiments.{command} ...; a bad option is one `error:` line, exit 2)"]
+    return "\n".join(lines)
+
+
+def key_values(argv: list[str], defaults: dict[str, str], command: str,
+               positional: int = 0) -> tuple[dict[str, str], list[str]]:
+    """`KEY=VALUE` options into `defaults` (unknown keys refused with a suggestion), and up to
+    `positional` bare arguments. ConfigError naming the option on anything else."""
+    import difflib
+
+    values, bare = dict(defaults), []
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if not sep:
+            if arg.startswith("-") or len(bare) >= positional:
+                close = difflib.get_close_matches(arg.lstrip("-").split("=")[0], list(defaults), n=1)
+                hint = f"; did you mean {close[0]}=...?" if close else ""
+                raise ConfigError(f"{command}: unexpected argument '{arg}'{hint} (options: "
+                                  f"{', '.join(f'{k}=' for k in defaults) or 'none'}; --help lists them)")
+            bare.append(arg)
+        elif key in defaults:
+            values[key] = value
+        else:
+            close = difflib.get_close_matches(key, list(defaults), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ConfigError(f"{command}: unknown option '{key}'{hint} (known: {', '.join(defaults)})")
+    return values, bare
+
+
+def integer(values: dict[str, str], key: str, least: int = 0) -> int:
+    try:
+        number = int(float(values[key])) if float(values[key]).is_integer() else None
+    except ValueError:
+        number = None
+    if number is None or number < least:
+        raise ConfigError(f"{key} = {values[key]!r}: must be a whole number >= {least}")
+    return number
+
+
+def command_options(argv: list[str] | None, help_text: str, defaults: dict[str, str], command: str,
+                    positional: int = 0) -> tuple[dict[str, str], list[str]] | None:
+    """A command's options from argv (or sys.argv): None after printing the help for --help;
+    one `error:` line and exit 2 for a bad option."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        print(help_text)
+        return None
+    with guard(checking=True):
+        return key_values(argv, defaults, command, positional)

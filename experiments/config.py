@@ -79,7 +79,17 @@ class _ScenarioSchema(ScenarioParams):
 
 @dataclass
 class _ExperimentSchema(ExperimentConfig):
+    """The same, with every named collection untyped for Hydra (standards, sponsors, organisations,
+    events), so an entry can be added by override; `to_experiment` types and checks each entry."""
+
+    standards: dict[str, Any] = field(default_factory=dict)
+    sponsors: dict[str, Any] = field(default_factory=dict)
+    organisations: dict[str, Any] = field(default_factory=dict)
     scenario: _ScenarioSchema = field(default_factory=_ScenarioSchema)
+
+
+# Collections whose entries an override may add or change (`++`): see _ExperimentSchema.
+NAMED = ("standards.", "sponsors.", "organisations.", "scenario.events.")
 
 
 def register_schema() -> None:
@@ -153,8 +163,8 @@ def normalise_overrides(overrides: list[str]) -> list[str]:
 
     - `KEY=5.0` becomes `KEY=5` when KEY takes a whole number;
     - `scenario.events.NAME...=VALUE` adds or changes an event (`++`), so `scenario.events.X.enabled=false`
-      switches an event off and `scenario.events.Y={date: ..., type: ...}` adds one; the event's
-      fields are then typed and checked like any other;
+      switches an event off and `scenario.events.Y={date: ..., type: ...}` adds one; standards,
+      sponsors and organisations likewise; the entry's fields are then typed and checked like any other;
     - every dotted key set on the command line is listed in `calibration.keep`, so a calibrated
       ensemble never overwrites what the user asked for.
     """
@@ -163,7 +173,7 @@ def normalise_overrides(overrides: list[str]) -> list[str]:
         key, sep, value = o.partition("=")
         if sep and _WHOLE.match(value.strip()) and field_type(key.split("@")[0]) is int:
             o = f"{key}={int(float(value))}"
-        if sep and key.lstrip("+").startswith("scenario.events."):
+        if sep and key.lstrip("+").startswith(NAMED):
             o = "++" + o.lstrip("+")
         name = key.lstrip("+~")
         if sep and "." in name and not name.startswith(("hydra.", "calibration.")):
@@ -196,7 +206,7 @@ def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
             exp = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(ExperimentConfig), plain))
         except OmegaConfBaseException as err:  # name the full key (an event's field, say)
             key = getattr(err, "full_key", "") or ""
-            message = str(err).splitlines()[0]
+            message = unknown_key_message(str(err), key) or str(err).splitlines()[0]
             raise ConfigError(f"{key}: {message}" if key and key not in message else message) from None
     validate_experiment(exp)
     validate_world(exp.world)
@@ -250,13 +260,60 @@ def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] 
         return hydra_compose(config_name="config", overrides=overrides)
 
 
+def known_keys(parent: str) -> list[str]:
+    """The keys a dotted parent (`decision`, `scenario.events.X`, "" for the top) of the schema takes."""
+    cls: Any = ExperimentConfig
+    parts = [p for p in parent.split(".") if p]
+    if parts and parts[0] in ("sweep", "discover"):  # the other two entry points' roots
+        from .discover_spec import DiscoverFile
+        from .sweeps.spec import SweepFile
+
+        cls = SweepFile if parts[0] == "sweep" else DiscoverFile
+    depth = 0
+    while depth < len(parts):
+        hints = typing.get_type_hints(cls) if dataclasses.is_dataclass(cls) else {}
+        hint = hints.get(parts[depth])
+        if hint is None:
+            return []
+        if typing.get_origin(hint) is dict:
+            hint = typing.get_args(hint)[1]
+            depth += 1
+        cls, depth = hint, depth + 1
+    return sorted(typing.get_type_hints(cls)) if dataclasses.is_dataclass(cls) else []
+
+
+_UNKNOWN = re.compile(r"Key '([^']+)' (?:is )?not in (?:struct|'[A-Za-z_]+')")
+_OVERRIDE = re.compile(r"override '([^']+)'")
+
+
+def unknown_key_message(text: str, full_key: str = "") -> str | None:
+    """'decision.rationalty: unknown key; did you mean decision.rationality?' for Hydra's and
+    OmegaConf's unknown-key errors (instead of their advice to append with +, which fails)."""
+    import difflib
+
+    name = _UNKNOWN.search(text)
+    where = _OVERRIDE.search(text)
+    key = (where.group(1) if where else full_key).lstrip("+~")
+    if not name or not key:
+        return None
+    parent = key.rsplit(".", 1)[0] if "." in key else ""
+    known = known_keys(parent)
+    close = difflib.get_close_matches(name.group(1), known, n=1)
+    hint = f"; did you mean {parent + '.' if parent else ''}{close[0]}?" if close else ""
+    listed = f" ({parent or 'the config'} takes: {', '.join(known)})" if known else ""
+    return f"{key}: unknown key{hint}{listed}"
+
+
 def one_line(err: BaseException) -> str:
     """Hydra's and OmegaConf's multi-line messages (and their cause), folded into one line."""
+    cause = err.__cause__ or (None if err.__suppress_context__ else err.__context__)
+    unknown = unknown_key_message(f"{err}\n{cause or ''}", getattr(err, "full_key", "") or "")
+    if unknown:
+        return unknown
     text = str(err).split("Config search path")[0]
     override = getattr(err, "override", None)  # Hydra's parse errors name the override only here
     if isinstance(override, str) and override not in text:
         text = f"{override}: {text}"
-    cause = err.__cause__ or err.__context__
     if cause is not None and str(cause) and str(cause).splitlines()[0] not in text:
         text += "\n" + str(cause)
     lines = [ln.strip() for ln in text.splitlines()]

@@ -6,6 +6,7 @@
     deals.accession                  deals of one kind signed so far (mutual, standard, accession,
                                      incentive, wave)
     win.eu_dcc                       1 if the standard wins under the scenario's rule, else 0
+    lose.eu_dcc                      1 if it does not (what would have stopped it)
     fragmented                       1 if no standard wins
     winner, time_to_dominance        the verdict and the month index it first held
 
@@ -47,7 +48,7 @@ class Outcome:
 
     @property
     def binary(self) -> bool:
-        return self.measure in ("win", "fragmented")
+        return self.measure in ("win", "lose", "fragmented")
 
 
 def parse(name: str, params: ModelParams, key: str = "outcomes") -> Outcome:
@@ -60,12 +61,12 @@ def parse(name: str, params: ModelParams, key: str = "outcomes") -> Outcome:
         if at:
             raise ConfigError(f"{key}: '{name}': {measure} is read at the win rule's month; drop '@{month}'")
         return Outcome(name, measure, None, None, VERDICT[measure])
-    if measure == "win":
+    if measure in ("win", "lose"):
         if rest not in params.standards:
             raise ConfigError(f"{key}: '{name}': unknown standard '{rest}'; known: {', '.join(params.standards)}")
         if at:
             raise ConfigError(f"{key}: '{name}': a win is judged at the win rule's month; drop '@{month}'")
-        return Outcome(name, "win", choices.index(rest), None, "Int64")
+        return Outcome(name, measure, choices.index(rest), None, "Int64")
     if measure == "deals":
         if rest not in DEAL_KINDS:
             raise ConfigError(f"{key}: '{name}': unknown deal kind '{rest}'; known: {', '.join(DEAL_KINDS)}")
@@ -78,7 +79,7 @@ def parse(name: str, params: ModelParams, key: str = "outcomes") -> Outcome:
         if rest not in choices:
             raise ConfigError(f"{key}: '{name}': unknown option '{rest}'; known: {', '.join(choices)}")
         return Outcome(name, measure, choices.index(rest), step, PER_STANDARD[measure])
-    known = [*PER_STANDARD, *WORLD, "deals", "win", *VERDICT]
+    known = [*PER_STANDARD, *WORLD, "deals", "win", "lose", *VERDICT]
     raise ConfigError(f"{key}: '{name}': unknown outcome '{measure}'; known: {', '.join(known)}")
 
 
@@ -110,8 +111,9 @@ def read(outcome: Outcome, record: RunRecord, judged: int) -> Any:
         return record.outcome["time_to_dominance"]
     if m == "fragmented":
         return int(record.outcome["winner"] == "fragmented")
-    if m == "win":
-        return int(record.outcome["winner"] == record.choices[outcome.option])
+    if m in ("win", "lose"):
+        won = record.outcome["winner"] == record.choices[outcome.option]
+        return int(won) if m == "win" else int(not won)
     t = judged if outcome.step is None else outcome.step
     if m == "deals":
         return int(record.deals[t, outcome.option])

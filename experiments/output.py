@@ -10,7 +10,7 @@ from pathlib import Path
 from .guards import check_finite
 from .runner import Results
 
-TABLES = ("timeseries.parquet", "countries.parquet", "summary.json")
+TABLES = ("timeseries.parquet", "countries.parquet", "deals.parquet", "events.csv", "summary.json")
 # Timeseries columns each kind of row must hold: the per-standard rows and the `standard = all` rows.
 # Other columns count on a kind of row when it holds any value there (the others are left empty).
 OPTION_COLUMNS = ("adopters", "population_share", "gdp_share", "travel_share")
@@ -43,6 +43,8 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
     try:
         results.timeseries.to_parquet(staging / "timeseries.parquet", index=False)
         results.countries.to_parquet(staging / "countries.parquet", index=False)
+        results.deals.to_parquet(staging / "deals.parquet", index=False)
+        results.events.to_csv(staging / "events.csv", index=False, date_format="%Y-%m")
         (staging / "summary.json").write_text(json.dumps(results.summary, indent=2, allow_nan=False) + "\n")
         if results.config.plots:
             from .plots import write_plots
@@ -50,7 +52,8 @@ def write_results(results: Results, out_dir: str | Path) -> list[Path]:
             names = results.standard_names
             title = f"{results.summary['scenario']}: {results.summary['replications']} replications"
             write_plots(results.timeseries, results.countries, results.world, staging,
-                        standard_names=names, title=title)
+                        standard_names=names, title=title, summary=results.summary, events=results.events,
+                        deals=results.deals)
         if results.config.analysis == "record":
             from .record import compare, plot_record
 

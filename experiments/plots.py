@@ -17,23 +17,23 @@ import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 # Okabe-Ito (colour-blind safe), reordered so the most distinct hues come first and yellow last.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 NONE_COLOUR = "#C4C4C4"
 NEUTRAL = "#333333"  # for run-level series that belong to no standard
+THRESHOLD_COLOUR = "#b03a2e"
+KIND_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
+DEAL_KIND_WORDS = {"mutual": "mutual recognition", "standard": "on one side's standard",
+                   "accession": "accession to a trust network", "incentive": "sponsor's incentive deal",
+                   "wave": "deal wave"}
 QUANTILES = (0.05, 0.95)
 DPI = 150
-MARKER_AREA = (8.0, 400.0)  # pt^2, smallest and largest country on the map
-N_LABELLED = 10  # most populous countries named on the map
 
 ADOPTION_COLUMNS = ("replication", "month", "standard", "travel_share", "adopters")
 INTEROP_COLUMNS = ("replication", "month", "standard", "interoperability")
 DEALS_COLUMNS = ("replication", "month", "standard", "deals")
-COUNTRY_COLUMNS = ("replication", "iso3", "final_standard")
-WORLD_COLUMNS = ("iso3", "lat", "lon", "population")
 
 
 def _require(table: pd.DataFrame, columns: Iterable[str], name: str) -> None:
@@ -115,26 +115,46 @@ def _band_note(n_reps: int) -> str:
     return f"Median over {n_reps} replication{'s' * (n_reps != 1)} (line); 5–95% range (shaded)"
 
 
+MEASURE_LABELS = {"travel_share": "Travel-weighted share of world travel",
+                  "acceptance_reach": "Acceptance reach: share of world trips\nwhose destination accepts it",
+                  "credentialled_share": "Share of credentialled travel"}
+
+
 def plot_adoption(timeseries: pd.DataFrame, *, standard_names: dict[str, str] | None = None,
-                  title: str = "") -> Figure:
-    """Travel-weighted share of each standard by month, with the median adopter count below.
+                  title: str = "", measure: str = "travel_share", win_rule: dict | None = None,
+                  events: pd.DataFrame | None = None) -> Figure:
+    """A measure of each standard by month (travel share by default), with the median adopter count below.
 
     Travel weighting shows how much of world travel a standard covers; the count panel shows
-    whether that comes from a few hubs or from many countries. "none" is left out of both.
+    whether that comes from a few hubs or from many countries. "none" is left out of both. With a
+    `win_rule` (summary["win_rule"]) on its own measure, the threshold and the judged month are
+    drawn; `events` (Results.events) are numbered vertical lines, listed under the plot.
     """
-    _require(timeseries, ADOPTION_COLUMNS, "timeseries")
+    _require(timeseries, (*ADOPTION_COLUMNS, measure), "timeseries")
     names = standard_names or {}
     rows = _with_months(timeseries[timeseries["standard"] != "all"])
     ids = [s for s in standard_order(names, rows["standard"].unique()) if s != "none"]
     colours = standard_colours(names, ids)
-    fig = _new_figure((9, 6), title)
+    listed = events is not None and len(events) > 0
+    fig = _new_figure((9, 6.8 if listed else 6), title)
     share_ax, count_ax = fig.subplots(2, 1, sharex=True, height_ratios=[2.3, 1])
     for sid in ids:
         sub = rows[rows["standard"] == sid]
-        _draw_band(share_ax, _bands(sub, "travel_share"), colours[sid], names.get(sid, sid))
+        _draw_band(share_ax, _bands(sub, measure), colours[sid], names.get(sid, sid))
         adopters = sub.groupby("month", sort=True)["adopters"].median()
         count_ax.plot(adopters.index.to_numpy(), adopters, color=colours[sid], linewidth=1.6)
-    share_ax.set(ylim=(0, 1), ylabel="Travel-weighted share of world travel")
+    if win_rule and win_rule.get("measure") == measure:
+        share_ax.axhline(win_rule["threshold"], color=THRESHOLD_COLOUR, linestyle="--", linewidth=1.2,
+                         label=f"win threshold {win_rule['threshold']:.0%} (and {win_rule['lead']:g}× the runner-up)")
+        judged = pd.Timestamp(f"{win_rule['month']}-01")
+        for ax in (share_ax, count_ax):
+            ax.axvline(judged, color=THRESHOLD_COLOUR, linewidth=0.8, alpha=0.7)
+        share_ax.text(judged, 0.99, " winner judged", color=THRESHOLD_COLOUR, fontsize=8, va="top",
+                      transform=share_ax.get_xaxis_transform())
+    if listed:
+        _event_lines((share_ax, count_ax), events)
+        fig.supxlabel(_event_legend(events), fontsize=7, x=0.01, ha="left", color="#444444")
+    share_ax.set(ylim=(0, 1), ylabel=MEASURE_LABELS.get(measure, measure))
     share_ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
     share_ax.set_title(_band_note(rows["replication"].nunique()), loc="left", fontsize=9, color="#555555")
     share_ax.legend(title="Standard", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
@@ -144,6 +164,49 @@ def plot_adoption(timeseries: pd.DataFrame, *, standard_names: dict[str, str] | 
     for ax in (share_ax, count_ax):
         _tidy(ax)
     _format_months(count_ax, rows["month"])
+    return fig
+
+
+def _event_lines(axes, events: pd.DataFrame) -> None:
+    """A dotted vertical line per event month, numbered on the first axes."""
+    months = pd.to_datetime(events["month"])
+    for number, month in enumerate(months, start=1):
+        for ax in axes:
+            ax.axvline(month, color="#777777", linewidth=0.6, linestyle=":", zorder=0)
+        axes[0].text(month, 0.02 + 0.07 * (number % 3), str(number), fontsize=7, ha="center", color="#333333",
+                     transform=axes[0].get_xaxis_transform(),
+                     bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#bbbbbb", "lw": 0.5})
+
+
+def _event_legend(events: pd.DataFrame, width: int = 3) -> str:
+    """'1 2021-01 launch_divoc   2 ...', a few to a line."""
+    items = [f"{k} {pd.Timestamp(m):%Y-%m} {e}" for k, (m, e) in enumerate(zip(events["month"], events["event"],
+                                                                                 strict=True), start=1)]
+    return "Events: " + "\n".join("    ".join(items[i:i + width]) for i in range(0, len(items), width))
+
+
+def plot_event_timeline(events: pd.DataFrame, *, title: str = "") -> Figure:
+    """The scenario's events in date order, one line each: what happened on the left, when on a
+    common time axis on the right, so nothing overprints however close the dates."""
+    _require(events, ("month", "event", "type", "note"), "events")
+    table = events.assign(month=pd.to_datetime(events["month"])).sort_values("month", kind="stable")
+    table = table.reset_index(drop=True)
+    fig = _new_figure((12, 1.1 + 0.34 * len(table)), title)
+    text_ax, time_ax = fig.subplots(1, 2, width_ratios=[2.4, 1], sharey=True)
+    y = -np.arange(len(table), dtype=float)
+    for k, row in table.iterrows():
+        note = row["note"] if len(row["note"]) <= 95 else row["note"][:92] + "..."
+        text_ax.text(0, y[k], f"{row['month']:%Y-%m}  {row['event']} ({row['type']}): {note}", fontsize=8,
+                     va="center")
+    text_ax.set_axis_off()
+    time_ax.hlines(y, table["month"].min(), table["month"], color="#e3e3e3", linewidth=0.8)
+    time_ax.plot(table["month"], y, "o", color=NEUTRAL, markersize=4)
+    time_ax.set(ylim=(y.min() - 0.7, 0.7), yticks=[])
+    time_ax.spines[["left", "top", "right"]].set_visible(False)
+    _format_months(time_ax, table["month"])
+    time_ax.set_xlim(table["month"].min() - pd.Timedelta(days=20), table["month"].max() + pd.Timedelta(days=20))
+    time_ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    time_ax.grid(axis="x", color="#efefef")
     return fig
 
 
@@ -177,130 +240,86 @@ def plot_interoperability(timeseries: pd.DataFrame, *, standard_names: dict[str,
 
 
 def plot_deals(timeseries: pd.DataFrame, *, standard_names: dict[str, str] | None = None,
-               title: str = "") -> Figure:
-    """Cumulative deals signed by month: sponsor deals, deal waves and country-to-country recognition."""
+               title: str = "", deals: pd.DataFrame | None = None) -> Figure:
+    """Deals signed: the median cumulative count of each kind by month (mutual recognition, deals on
+    one side's standard, accessions, sponsors' incentive deals, deal waves) and, given the deals
+    table (Results.deals), the mean per replication by kind and by the standard each deal spreads."""
     _require(timeseries, DEALS_COLUMNS, "timeseries")
-    fig, ax = _run_series(timeseries, "deals", "Cumulative deals signed (sponsor and bilateral, count)", title)
+    rows = _with_months(timeseries[timeseries["standard"] == "all"])
+    kinds = [c.removeprefix("deals_") for c in rows.columns if c.startswith("deals_")]
+    by_standard = deals is not None and len(deals) > 0
+    fig = _new_figure((9, 7.5 if by_standard else 5), title)
+    axes = fig.subplots(2, 1, height_ratios=[1.4, 1]) if by_standard else [fig.subplots()]
+    ax = axes[0]
+    n_reps = rows["replication"].nunique()
+    series = [(k, f"deals_{k}") for k in kinds] or [("all kinds", "deals")]
+    for j, (kind, column) in enumerate(series):
+        median = rows.groupby("month", sort=True)[column].median()
+        if median.max() > 0 or not kinds:  # kinds by line style, so no kind is mistaken for a standard
+            ax.plot(median.index.to_numpy(), median.to_numpy(dtype=float), color=NEUTRAL,
+                    linestyle=KIND_STYLES[j % len(KIND_STYLES)], linewidth=1.8, label=DEAL_KIND_WORDS.get(kind, kind))
+    ax.set(ylabel="Cumulative deals signed\n(median over replications, count)", xlabel="Month")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return fig
-
-
-def modal_standard(countries: pd.DataFrame, order: list[str]) -> pd.Series:
-    """Most frequent ``final_standard`` per iso3 over replications; ties go to the earlier standard."""
-    counts = countries.groupby(["iso3", "final_standard"]).size().unstack(fill_value=0)
-    return counts[[s for s in order if s in counts.columns]].idxmax(axis=1)
-
-
-def _positions(world: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Capital coordinates, or a landscape grid by row order when the world is synthetic (all at 0, 0).
-
-    A grid keeps even a few hundred synthetic countries apart, where a circle would crowd them.
-    """
-    lon, lat = world["lon"].to_numpy(float), world["lat"].to_numpy(float)
-    if np.nan_to_num(np.abs(lon) + np.abs(lat)).any():
-        return lon, lat, False
-    index = np.arange(len(world))
-    columns = max(1, int(np.ceil(np.sqrt(2 * len(world)))))
-    return (index % columns).astype(float), -(index // columns).astype(float), True
-
-
-def _marker_areas(population: pd.Series) -> np.ndarray:
-    """Marker area proportional to sqrt(population), rescaled into ``MARKER_AREA``."""
-    root = np.sqrt(population.to_numpy(float).clip(min=0))
-    root = np.where(np.isnan(root), np.nanmin(root) if np.isfinite(root).any() else 0.0, root)
-    lo, hi = MARKER_AREA
-    span = root.max() - root.min()
-    return lo + (hi - lo) * (root - root.min()) / span if span > 0 else np.full(len(root), (lo + hi) / 4)
-
-
-def _degrees(value: float, positive: str, negative: str) -> str:
-    """Graticule label such as 30°W, 60°N or 0°."""
-    return f"{abs(value):.0f}°{positive if value > 0 else negative if value < 0 else ''}"
-
-
-def _map_frame(ax: Axes, x: np.ndarray, y: np.ndarray, synthetic: bool) -> None:
-    """Light equirectangular frame with 30-degree graticule, or a bare square for synthetic worlds."""
-    ax.set_aspect("equal")
-    for spine in ax.spines.values():
-        spine.set_color("#c8ccd0")
-    if synthetic:
-        ax.set(xticks=[], yticks=[], xlim=(-0.8, x.max() + 0.8), ylim=(y.min() - 1.0, 0.8))
-        return
-    ax.set(xlim=(-180, 180), ylim=(-60, 85), xticks=range(-180, 181, 30), yticks=range(-60, 85, 30))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "E", "W")))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "N", "S")))
-    ax.tick_params(labelsize=8, colors="#777777", length=0)
-    ax.grid(color="#dfe4ea", linewidth=0.7)
-    ax.set_facecolor("#f6f8fa")
-
-
-def plot_world_map(countries: pd.DataFrame, world: pd.DataFrame, *,
-                   standard_names: dict[str, str] | None = None, title: str = "") -> Figure:
-    """Capitals coloured by each country's most frequent final standard, sized by population.
-
-    Marker area grows with sqrt(population) so large countries stand out without hiding small
-    ones; countries of ``world`` absent from ``countries`` are drawn as hollow grey rings.
-    """
-    _require(countries, COUNTRY_COLUMNS, "countries")
-    _require(world, WORLD_COLUMNS, "world")
-    names = standard_names or {}
-    order = standard_order(names, countries["final_standard"].unique())
-    colours = standard_colours(names, order)
-    world = world.reset_index(drop=True)
-    mode = world["iso3"].map(modal_standard(countries, order))
-    x, y, synthetic = _positions(world)
-    areas = _marker_areas(world["population"])
-
-    fig = _new_figure((11, 5.7), title)
-    ax = fig.subplots()
-    _map_frame(ax, x, y, synthetic)
-    drawn = np.argsort(-areas, kind="stable")  # big markers first, small ones on top
-    known = drawn[mode.iloc[drawn].notna().to_numpy()]
-    unknown = drawn[mode.iloc[drawn].isna().to_numpy()]
-    ax.scatter(x[known], y[known], s=areas[known], c=[colours[mode.iloc[i]] for i in known],
-               edgecolors="white", linewidths=0.5, alpha=0.9, zorder=3)
-    ax.scatter(x[unknown], y[unknown], s=areas[unknown], facecolors="none", edgecolors="#999999",
-               linewidths=0.8, zorder=3)
-    for i in world["population"].nlargest(N_LABELLED).index:
-        ax.annotate(world.at[i, "iso3"], (x[i], y[i]), xytext=(4, 3), textcoords="offset points",
-                    fontsize=7, color="#333333", zorder=4)
-
-    counts = mode.value_counts()
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=colours[s],
-                      markeredgecolor="white", label=f"{names.get(s, s)} ({counts.get(s, 0)})")
-               for s in order]
-    if len(unknown):
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor="none",
-                              markeredgecolor="#999999", label=f"not simulated ({len(unknown)})"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), frameon=False)
-    heading = "Final standard by country"
-    ax.set_title(heading + (" — synthetic world: positions are arbitrary" if synthetic else ""),
-                 loc="left", fontsize=10)
-    n_reps = countries["replication"].nunique()
-    ax.text(0.01, 0.015, f"colour: most frequent final standard over {n_reps} replications; "
-            "marker area ∝ √population", transform=ax.transAxes, fontsize=8, color="#555555", zorder=5)
+    ax.set_title(f"By kind: median over {n_reps} replication{'s' * (n_reps != 1)}", loc="left", fontsize=9,
+                 color="#555555")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", frameon=False, fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "no deals signed", ha="center", va="center", transform=ax.transAxes, color="#777777")
+    _tidy(ax)
+    _format_months(ax, rows["month"])
+    if by_standard:
+        names = standard_names or {}
+        table = deals.assign(standard=deals["standard"].astype(str).replace("", "any credential (mutual)"))
+        per_rep = table.groupby(["standard", "kind"], observed=True).size().unstack(fill_value=0) / n_reps
+        per_rep = per_rep[[k for k in DEAL_KIND_WORDS if k in per_rep.columns]
+                          + [k for k in per_rep.columns if k not in DEAL_KIND_WORDS]]
+        colours = {**standard_colours(names, [s for s in per_rep.index if s in names]),
+                   "any credential (mutual)": "#8a8f96"}
+        per_rep = per_rep.reindex(list(dict.fromkeys(s for s in [*names, *per_rep.index] if s in per_rep.index)))
+        left = np.zeros(per_rep.shape[1])
+        for sid, counts in per_rep.iterrows():
+            axes[1].barh(range(per_rep.shape[1]), counts.to_numpy(), left=left, color=colours.get(sid, NEUTRAL),
+                         label=names.get(sid, sid))
+            left += counts.to_numpy()
+        for y, total in enumerate(left):
+            axes[1].annotate(f"{total:.1f}", (total, y), xytext=(3, 0), textcoords="offset points", va="center",
+                             fontsize=8)
+        axes[1].set_yticks(range(per_rep.shape[1]), [DEAL_KIND_WORDS.get(k, k) for k in per_rep.columns],
+                           fontsize=8)
+        axes[1].invert_yaxis()
+        axes[1].set(xlabel="Deals per replication (mean over the whole run)")
+        axes[1].set_title("By kind and by the standard each deal spreads", loc="left", fontsize=9, color="#555555")
+        axes[1].legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+        _tidy(axes[1])
     return fig
 
 
 def write_plots(timeseries: pd.DataFrame, countries: pd.DataFrame, world: pd.DataFrame,
-                out_dir: Path, *, standard_names: dict[str, str], title: str) -> list[Path]:
+                out_dir: Path, *, standard_names: dict[str, str], title: str, summary: dict | None = None,
+                events: pd.DataFrame | None = None, deals: pd.DataFrame | None = None) -> list[Path]:
     """Save adoption, world map, interoperability and deals PNGs (dpi 150) into ``out_dir``.
 
-    All tables are checked before anything is drawn, so a bad table leaves no partial set of files.
+    With the run's `summary`, the adoption plot shows the win measure with its threshold and judged
+    month, and the map's legend the summary's medians; `events` and `deals` (Results.events,
+    Results.deals) add the scenario's events and the deals by standard. All tables are checked
+    before anything is drawn, so a bad table leaves no partial set of files.
     """
     for columns in (ADOPTION_COLUMNS, INTEROP_COLUMNS, DEALS_COLUMNS):
         _require(timeseries, columns, "timeseries")
     _require(countries, COUNTRY_COLUMNS, "countries")
     _require(world, WORLD_COLUMNS, "world")
+    rule = (summary or {}).get("win_rule")
+    measure = rule["measure"] if rule and rule["measure"] in timeseries.columns else "travel_share"
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     style = {"standard_names": standard_names, "title": title}
     figures = {
-        "adoption.png": lambda: plot_adoption(timeseries, **style),
-        "world_map.png": lambda: plot_world_map(countries, world, **style),
+        "adoption.png": lambda: plot_adoption(timeseries, measure=measure, win_rule=rule, events=events, **style),
+        "world_map.png": lambda: plot_world_map(countries, world, summary=summary, **style),
         "interoperability.png": lambda: plot_interoperability(timeseries, **style),
-        "deals.png": lambda: plot_deals(timeseries, **style),
+        "deals.png": lambda: plot_deals(timeseries, deals=deals, **style),
     }
     paths = []
     for filename, build in figures.items():
@@ -308,3 +327,8 @@ def write_plots(timeseries: pd.DataFrame, countries: pd.DataFrame, world: pd.Dat
         build().savefig(path, dpi=DPI)
         paths.append(path)
     return paths
+
+
+# the world map lives with the other maps; it reads the colours above, hence the import at the end
+from .maps import COUNTRY_COLUMNS, WORLD_COLUMNS, plot_world_map  # noqa: E402
+from .maps import modal_standard as modal_standard  # noqa: E402  (re-exported)

@@ -10,7 +10,6 @@ Usage: `python -m experiments.record RUN_DIR` prints the table for a finished ru
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pandas as pd
 
 from model.params import ConfigError
 
-from .cli import guard, reading
+from .cli import command_options, guard, reading, usage
 
 
 @dataclass(frozen=True)
@@ -147,15 +146,24 @@ def read_run(run_dir: str | Path) -> pd.DataFrame:
     return timeseries
 
 
+HELP = usage("record", "RUN_DIR",
+             "Compare a finished run of a historical scenario with the public record: the model's\n"
+             "median and 5-95% band of adopters against every recorded count, and the loss.",
+              [("RUN_DIR", "a run directory of `credential-race run` (it holds timeseries.parquet)")],
+              ["outputs/historical_2021/2026-11-29_12-00-00"])
+
+
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m experiments.record RUN_DIR", file=sys.stderr)
-        sys.exit(2)
+    parsed = command_options(argv, HELP, {}, "record", positional=1)
+    if parsed is None:
+        return
+    _, bare = parsed
     with guard(checking=True):
-        table = compare(read_run(argv[0]))
+        if not bare:
+            raise ConfigError("record: give the run directory to compare (credential-race record RUN_DIR)")
+        table = compare(read_run(bare[0]))
         if table.empty:
-            raise ConfigError(f"{Path(argv[0]) / 'timeseries.parquet'}: {NO_OVERLAP}")
+            raise ConfigError(f"{Path(bare[0]) / 'timeseries.parquet'}: {NO_OVERLAP}")
     print(format_table(table))
 
 

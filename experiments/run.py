@@ -18,6 +18,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from model.params import add_months
+
 from . import runner
 from .cli import guard
 from .config import CONFIG_DIR, ExperimentConfig, compose, normalise_overrides, register_schema, to_experiment
@@ -27,6 +29,31 @@ from .rundir import RunDir, pin, resolve
 from .runner import model_from, replication_seeds
 from .summary import format_summary
 from .workers import check_workers
+
+GROUPS = ("world", "standards", "sponsors", "organisations", "decision", "calibration", "scenario", "experiment")
+
+
+def help_text() -> str:
+    """`credential-race run --help`: what run accepts, in the layout every command uses."""
+    from .cli import usage
+
+    groups = [(f"{g}=NAME", ", ".join(sorted(p.stem for p in (CONFIG_DIR / g).glob("*.yaml"))))
+              for g in GROUPS]
+    keys = [("KEY=VALUE", "any key of the config, e.g. decision.privacy_weight=1.5 (units and ranges: "
+                          "model/params.py)"),
+            ("replications=N seed=S", "runs and the seed their seeds are spawned from (default 20, 0)"),
+            ("workers=N", "processes for the replications (at most the cores; oversubscribe=true allows more)"),
+            ("plots=false quiet=true", "no PNG plots; no printed summary"),
+            ("scenario.events.X.enabled=false", "switch a scenario's event off; +scenario.events.Y={...} adds one"),
+            ("hydra.run.dir=DIR", "where to write (default outputs/<scenario>/<date_time>)"),
+            ("--cfg job", "print the resolved config and run nothing"),
+            ("-m KEY=A,B", "Hydra multirun: one run per value (hydra/launcher=joblib for processes)")]
+    return usage("run", "[GROUP=NAME ...] [KEY=VALUE ...]",
+                 "Run replications of a scenario and write timeseries.parquet, countries.parquet, deals.parquet,\n"
+                 "events.csv, summary.json and plots into the run directory; print the summary.",
+                 [*groups, *keys],
+                 ["scenario=who_endorses_china replications=50 seed=7", "experiment=historical_validation",
+                  "scenario=china_route decision.privacy_weight=2 workers=2"])
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
 _run_dir: RunDir | None = None  # the record of a plain run's directory, while main() runs it
@@ -63,7 +90,12 @@ def _hydra_main(cfg: DictConfig) -> float:
     with guard(raise_as=JobFailed if multirun else None, interrupted="interrupted: the run directory is as it was"):
         try:
             exp = bounded(to_experiment(cfg))
-            results = runner.run_experiment(config=exp)
+            if not exp.quiet:
+                sc = exp.scenario
+                last = add_months(sc.start, sc.horizon - 1)
+                print(f"{sc.name}: {exp.replications} replications of {sc.horizon} months ({sc.start} to {last}) on "
+                      f"{exp.workers} worker{'s' if exp.workers > 1 else ''} -> {out_dir}", flush=True)
+            results = runner.run_experiment(config=exp, progress=not exp.quiet and sys.stderr.isatty())
             write_results(results, out_dir)
         except BaseException:  # leave the directory as it was before the run
             if record is not None:
@@ -82,6 +114,9 @@ def _hydra_main(cfg: DictConfig) -> float:
 def main(argv: list[str] | None = None) -> None:
     global _run_dir
     argv = sys.argv[1:] if argv is None else argv
+    if any(a in ("-h", "--help") for a in argv):
+        print(help_text())
+        return
     register_schema()
     flags = {a for a in argv if a.startswith("-")}
     multirun = bool(flags) and flags <= set(MULTIRUN_FLAGS)

@@ -16,20 +16,22 @@ from pathlib import Path
 from .cli import guard
 from .config import CONFIG_DIR
 
-USAGE = """usage: python -m experiments.sweep [sweep=NAME] [sweep.KEY=VALUE ...] [EXPERIMENT_KEY=VALUE ...] [--cfg]
-
-  sweep=NAME         a named sweep from configs/sweep/: {names}
-  sweep.KEY=VALUE    change the sweep, e.g. sweep.replications=20 sweep.executor=dask sweep.workers=2
-                     sweep.output=DIR sweep.design=lhs sweep.samples=128 sweep.seed=3
-  KEY=VALUE          change the base experiment, e.g. scenario=who_endorses_china world.n=50
-  --cfg              print the resolved sweep and base experiment and the design size; run nothing
-
-Every key of a sweep is described in experiments/sweeps/spec.py and docs/sweeps.md."""
-
 
 def usage() -> str:
+    from .cli import usage as layout
+
     names = sorted(p.stem for p in (CONFIG_DIR / "sweep").glob("*.yaml"))
-    return USAGE.format(names=", ".join(names))
+    return layout("sweep", "[sweep=NAME] [sweep.KEY=VALUE ...] [KEY=VALUE ...] [--cfg]",
+                  "Run a parameter sweep into a resumable results folder (design.parquet, runs.parquet,\n"
+                  "points.parquet, plots/); every key is described in experiments/sweeps/spec.py and docs/sweeps.md.",
+                  [("sweep=NAME", f"a named sweep from configs/sweep/: {', '.join(names)}"),
+                   ("sweep.KEY=VALUE", "change the sweep, e.g. sweep.replications=20 sweep.executor=dask "
+                                       "sweep.workers=2 sweep.output=DIR sweep.design=lhs sweep.samples=128"),
+                   ("sweep.outcomes=[...]", "the declared outcomes to keep (default all; experiments/outcomes.py)"),
+                   ("KEY=VALUE", "change the base experiment, e.g. scenario=who_endorses_china world.n=50"),
+                   ("--cfg", "print the resolved sweep and base experiment and the design size; run nothing")],
+                  ["sweep=privacy_vs_deals sweep.replications=20 scenario=who_endorses_china",
+                   "sweep=smoke sweep.executor=sequential"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -68,6 +70,11 @@ def _run(sweep, argv: list[str]) -> None:
         return "interrupted before any run was written"
 
     command = " ".join(["python -m experiments.sweep", *argv])
+    from .sweeps.spec import design_points
+
+    points = design_points(sweep.spec)
+    print(f"sweep {sweep.spec.name}: {points} points x {sweep.spec.replications} replications = "
+          f"{points * sweep.spec.replications} runs ({sweep.spec.executor}) -> {sweep.folder}", flush=True)
     # a bad folder, first point or Dask address: exit 2, nothing written; a stopped executor: exit 1
     with guard(interrupted=interrupted):
         results = run_sweep(sweep, command=command)

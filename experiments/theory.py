@@ -17,7 +17,6 @@ at `level` (0.95 unless asked otherwise).
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 from collections.abc import Iterator
@@ -29,11 +28,11 @@ from matplotlib.figure import Figure
 from scipy import optimize, special, stats
 
 from model import CredentialModel
-from model.params import NONE
+from model.params import NONE, ConfigError
 
-from .cli import guard
+from .cli import command_options, guard, integer, usage
 from .config import ExperimentConfig, compose, to_experiment
-from .runner import model_from, replication_seeds
+from .runner import RunRecord, model_from, record_of, replication_seeds
 from .summary import wilson_interval
 
 CASES = ("lock_in", "polya_urn", "risk_dominance", "contagion", "cascade_window")
@@ -148,8 +147,13 @@ def settle(model: CredentialModel) -> CredentialModel:
     return model
 
 
+def record(model: CredentialModel) -> RunRecord:
+    """The run record of a finished (or settled) model: the one place a model's results are read."""
+    return record_of(model, 0, 0)
+
+
 def final_shares(model: CredentialModel) -> np.ndarray:
-    return np.bincount(model.state, minlength=len(model.choices)) / model.world.n
+    return np.bincount(record(model).final_state, minlength=len(model.choices)) / model.world.n
 
 
 # ---------------------------------------------------------------- the five cases
@@ -181,8 +185,8 @@ def polya_urn(runs: int = 300, seed: int = 0, level: float = 0.95) -> pd.DataFra
     rows = []
     for setting, overrides in (("linear (Polya urn)", []),
                                ("logit, rationality 50", ["decision.choice_rule=logit", "decision.rationality=50"])):
-        counts = np.array([np.bincount(m.run().state, minlength=3) for m in models(configured("polya_urn", overrides),
-                                                                                   runs, seed)])
+        counts = np.array([np.bincount(record(m.run()).final_state, minlength=3)
+                           for m in models(configured("polya_urn", overrides), runs, seed)])
         share = counts[:, 1] / counts[:, 1:].sum(axis=1)
         extreme = int(((share < 0.1) | (share > 0.9)).sum())
         rows.append({"setting": setting, "runs": runs, **mean_over_runs("share_a", share, level),
@@ -221,7 +225,7 @@ def risk_dominance(runs: int = 40, seed: int = 0, level: float = 0.95, games: di
             burn_in = exp.scenario.horizon // 5
             averages, first_majority = [], []
             for m in models(exp, runs, seed):
-                share = m.run().history.adopters / m.world.n
+                share = record(m.run()).adopters / m.world.n
                 averages.append(share[burn_in:].mean(axis=0))
                 hit = np.flatnonzero(share[:, best] > 0.5)
                 first_majority.append(hit[0] if len(hit) else np.inf)
@@ -357,20 +361,36 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+HELP = usage("theory", "CASE [seeds=N] [seed=S] [out=DIR]",
+             "Run a theory limit case of the model and print its statistic with intervals (docs/ODD.md 11.1).",
+             [("CASE", f"one of {', '.join(CASES)}, or all"),
+              ("seeds=N", "runs per setting (default: the case's own, a few minutes each)"),
+              ("seed=S", "experiment seed the run seeds are spawned from (default 0)"),
+              ("out=DIR", "folder for the tables and the cascade-window plot (default outputs/theory)")],
+             ["lock_in", "cascade_window seeds=20", "all out=/tmp/theory"])
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m experiments.theory", description=__doc__.split("\n")[0])
-    parser.add_argument("case", choices=[*CASES, "all"], help="which theory case to run")
-    parser.add_argument("--seeds", type=int, default=None, help="runs per setting (default: per case)")
-    parser.add_argument("--seed", type=int, default=0, help="experiment seed the run seeds are spawned from")
-    parser.add_argument("--out", type=Path, default=Path("outputs/theory"), help="folder for tables and plots")
-    args = parser.parse_args(argv)
+    parsed = command_options(argv, HELP, {"seeds": "", "seed": "0", "out": "outputs/theory"}, "theory", positional=1)
+    if parsed is None:
+        return
+    options, bare = parsed
+    with guard(checking=True):
+        if not bare or bare[0] not in (*CASES, "all"):
+            raise ConfigError(f"theory: CASE must be one of {', '.join(CASES)} or all, got "
+                              f"{bare[0] if bare else 'nothing'}")
+        seeds = integer(options, "seeds", 1) if options["seeds"] else None
+        seed, out, which = integer(options, "seed", 0), Path(options["out"]), bare[0]
+    cases = CASES if which == "all" else (which,)
+    print(f"theory {which}: {len(cases)} case(s), {'default' if seeds is None else seeds} runs per setting, "
+          f"seed {seed} -> {out}", flush=True)
     with guard():
-        for case in CASES if args.case == "all" else (args.case,):
-            table = run_case(case, args.seeds, args.seed, args.out)
+        for case in cases:
+            table = run_case(case, seeds, seed, out)
             title = (globals()[case].__doc__ or "").splitlines()[0]
             print(f"\n== {case}: {title}\n{readable(table).to_string()}")
     print(f"\nIntervals: 95% (Wilson for shares of runs, Student t for means). Tables"
-          f"{' and cascade_window.png' if args.case in ('all', 'cascade_window') else ''} in {args.out}")
+          f"{' and cascade_window.png' if which in ('all', 'cascade_window') else ''} in {out}")
 
 
 if __name__ == "__main__":

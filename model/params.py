@@ -69,54 +69,51 @@ class DecisionParams:
         why="λ = 4 makes a utility gap of 1 a 55:1 odds; below 1 choices are near random, above 10 near best "
             "response. Theory cases use 0.25 to inf.")
     revision_rate: float = param(
-        0.1, label="revision rate", unit="probability per month", low=0.0, high=1.0, plausible=(0.03, 0.2),
+        0.1, label="revision rate", unit="probability a month", low=0.0, high=1.0, plausible=(0.03, 0.2),
         why="governments revisited travel-credential policy a few times a year in 2021-22; calibrated 0.05-0.12")
     update: str = "random_sequential"  # "random_sequential" (Mesa shuffle_do) or "simultaneous"
     kernel: str = "vectorised"  # "vectorised" (model-owned arrays) or "agents" (per-agent Python loops)
     choice_rule: str = "logit"  # "logit", or "linear" (P proportional to max(U, 0): the Polya-urn limit)
     adopters_revise: bool = True  # False: a country that issues a standard never revises (deals aside)
     network_weight: float = param(
-        4.0, label="network weight", unit="utility of all own travel accepted", low=0.0, high=MAX_WEIGHT,
+        4.0, label="network weight", unit="utility (all travel accepted)", low=0.0, high=MAX_WEIGHT,
         plausible=(2.0, 8.0),
         why="the numeraire; calibrated against the EU DCC's growth (3.5-5 fit the record)")
     alignment_weight: float = param(
-        1.0, label="alignment weight", unit="utility per unit of alignment", low=0.0, high=MAX_WEIGHT,
-        plausible=(0.0, 2.0),
+        1.0, label="alignment weight", unit="utility per alignment", low=0.0, high=MAX_WEIGHT, plausible=(0.0, 2.0),
         why="a home country (alignment 1) then values its sponsor's standard like a quarter of its travel "
             "accepted; 0 removes politics")
     political_similarity: float = param(
-        1.0, label="political similarity", unit="alignment at equal democracy scores", low=0.0, high=MAX_WEIGHT,
+        1.0, label="political similarity", unit="alignment", low=0.0, high=MAX_WEIGHT,
         plausible=(0.0, 2.0), why="alignment from democracy-score similarity (EIU 0-10), on the scale of bloc "
                                   "membership")
     deal_alignment: float = param(
-        0.5, label="deal alignment", unit="alignment per deal signed", low=0.0, high=MAX_WEIGHT,
-        plausible=(0.0, 1.0),
+        0.5, label="deal alignment", unit="alignment per deal", low=0.0, high=MAX_WEIGHT, plausible=(0.0, 1.0),
         why="a signed deal binds politically, at most as much as bloc membership")
     privacy_weight: float = param(
-        2.0, label="privacy weight", unit="utility at surveillance 1 and privacy concern 1", low=0.0, high=MAX_WEIGHT,
+        2.0, label="privacy weight", unit="utility (surveillance 1, concern 1)", low=0.0, high=MAX_WEIGHT,
         plausible=(0.5, 4.0),
         why="at 2 (with network weight 4) a central, location-reporting credential costs a full democracy "
             "as much as losing 45% of its travel acceptance; below 0.5 privacy would not have mattered in "
             "the 2021 debates, above 4 no democracy would issue any online credential")
     verification_privacy: float = param(
-        2.0, label="verification privacy", unit="utility at surveillance 1 and privacy concern 1", low=0.0,
-        high=MAX_WEIGHT,
+        2.0, label="verification privacy", unit="utility (surveillance 1, concern 1)", low=0.0, high=MAX_WEIGHT,
         plausible=(0.5, 4.0),
         why="the cost of verifying credentials through an online operator that sees each check (recognising "
             "a partner's online standard, joining a platform); same scale as privacy_weight")
     adoption_cost: float = param(
-        2.0, label="adoption cost", unit="utility of setting up a closed standard in the poorest country",
+        2.0, label="adoption cost", unit="utility (closed standard, poorest country)",
         low=0.0, high=MAX_WEIGHT, plausible=(2.0, 8.0),
         why="calibrated (about 4-6 fit the record); the set-up is sunk once adopted")
     openness_discount: float = param(
-        0.5, label="openness discount", unit="share of the adoption cost an open standard saves", low=0.0,
+        0.5, label="openness discount", unit="share of the set-up cost", low=0.0,
         high=1.0, plausible=(0.25, 0.75), why="open specifications and source (DIVOC, EU DCC) cut, not remove, "
                                                 "integration work")
     wealth_discount: float = param(
-        0.5, label="wealth discount", unit="share of the adoption cost the richest country saves", low=0.0,
+        0.5, label="wealth discount", unit="share of the set-up cost", low=0.0,
         high=1.0, plausible=(0.25, 0.75), why="rich states had digital-ID and vaccination registries to build on")
     endorsement_value: float = param(
-        0.05, label="endorsement value", unit="equivalent share of own travel accepted", low=0.0, high=1.0,
+        0.05, label="endorsement value", unit="share of travel accepted", low=0.0, high=1.0,
         plausible=(0.0, 0.15),
         why="an endorsement changes no border rule: it is worth at most a small share of acceptance (legitimacy, "
             "easier procurement); the WHO's structural route is its platform, not this bonus")
@@ -132,10 +129,10 @@ class PairDealParams:
     enabled: bool = True
     kinds: list[str] = field(default_factory=lambda: list(PAIR_DEAL_KINDS))  # which kinds pairs may sign
     rate: float = param(
-        0.05, label="pair-deal rate", unit="probability per month a tied pair negotiates", low=0.0, high=1.0,
+        0.05, label="pair-deal rate", unit="probability a month", low=0.0, high=1.0,
         plausible=(0.0, 0.2), why="Israel signed with two of its top partners within months of launch")
     min_travel: float = param(
-        0.02, label="pair-deal tie", unit="least mutual travel share", low=0.0, high=1.0, plausible=(0.01, 0.1),
+        0.02, label="pair-deal tie", unit="share of travel", low=0.0, high=1.0, plausible=(0.01, 0.1),
         why="only strongly tied pairs (a few percent of either side's travel) negotiate")
     max_per_month: int = param(
         5, label="pair deals per month", unit="deals", low=0, high=MAX_COUNTRIES, integer=True,
@@ -157,6 +154,10 @@ class VaccineParams:
     # taken as the share of its travellers holding such a vaccine, [0, 1] (model/facts.py)
 
 
+OPENNESS_INFO = ParamInfo(
+    "border openness", "0 closed - 1 open", 0.0, 1.0, plausible=(0.0, 1.0),
+    why="the share of normal inbound travel a country admits; China about 0.1 until January 2023")
+
 RELIANCE_INFO = ParamInfo(
     "vaccine reliance", "weight on the share of a country's vaccine products in the group", 0.0, 1.0,
     plausible=(0.5, 1.0),
@@ -173,10 +174,11 @@ class StandardSpec:
     sponsor: str = ""  # id of a sponsor in `sponsors:`, or "" for none (ICAO, say)
     launch: str = "2021-01"  # first month it can be adopted, YYYY-MM
     surveillance: float = param(
-        0.0, label="surveillance", unit="0 offline check .. 1 every check and location to a central server",
-        low=0.0, high=1.0, plausible=(0.0, 1.0), why="design documents of each standard (configs/standards)")
+        0.0, label="surveillance", unit="0-1", low=0.0, high=1.0, plausible=(0.0, 1.0),
+        why="0 = an offline signature check, nothing reaches the operator; 1 = every check and the bearer's "
+            "location reach a central server (design documents of each standard, configs/standards)")
     openness: float = param(
-        0.0, label="openness", unit="open specification and source, 0..1", low=0.0, high=1.0, plausible=(0.0, 1.0),
+        0.0, label="openness", unit="0-1", low=0.0, high=1.0, plausible=(0.0, 1.0),
         why="published specification (EU DCC, VDS-NC), open source (DIVOC), closed (China's certificate)")
     verification: str = "offline"  # "online" (issuer's servers see each check) or "offline"
     quality: float = param(
@@ -185,7 +187,7 @@ class StandardSpec:
         why="zero outside theory cases: no standard was intrinsically better for travel")
     initial_adopters: list[str] = field(default_factory=list)  # ISO3 codes or blocs adopting at launch
     initial_share: float = param(
-        0.0, label="initial share", unit="share of the remaining countries adopting at launch", low=0.0, high=1.0,
+        0.0, label="initial share", unit="share of countries", low=0.0, high=1.0,
         plausible=(0.0, 1.0), why="theory cases only")
 
 
@@ -201,11 +203,11 @@ class SponsorSpec:
         plausible=(0.0, 10.0), why="None: the mean score of its home")
     affinity: dict[str, float] = field(default_factory=dict)  # bloc -> extra alignment, >= 0
     budget: float = param(
-        0.0, label="deal budget", unit="set-up costs it can pay (one = a target's whole adoption cost)", low=0.0,
-        high=1e9, plausible=(0.0, 100.0),
+        0.0, label="deal budget", unit="set-up costs", low=0.0, high=1e9,
+        plausible=(0.0, 100.0),
         why="about 50 equivalence decisions by the EU; a Belt and Road programme of that order")
     incentive: float = param(
-        1.0, label="deal incentive", unit="share of the target's adoption cost the sponsor pays", low=0.0,
+        1.0, label="deal incentive", unit="share of the target's set-up cost", low=0.0,
         high=10.0, plausible=(0.0, 1.5),
         why="paying the whole set-up (1) is what a sponsor can plausibly offer; up to 1.5 with sweeteners "
             "such as vaccine doses")
@@ -234,10 +236,10 @@ class OrganisationSpec:
     name: str = ""
     excluded: list[str] = field(default_factory=list)  # countries or blocs that cannot join (not members)
     join_cost: float = param(
-        0.02, label="platform joining cost", unit="equivalent share of own travel accepted", low=0.0, high=1.0,
+        0.02, label="platform joining cost", unit="share of travel accepted", low=0.0, high=1.0,
         plausible=(0.0, 0.1), why="onboarding keys and verifier apps to a trust registry: small next to travel")
     setup_discount: float = param(
-        0.9, label="platform set-up discount", unit="share of the hosted standard's adoption cost it saves", low=0.0,
+        0.9, label="platform set-up discount", unit="share of the set-up cost", low=0.0,
         high=1.0, plausible=(0.5, 1.0),
         why="a platform that issues on a member's behalf (China offered to build and run the global database "
             "within a week) spares nearly all of the set-up; the member still registers its vaccinations")
@@ -276,7 +278,7 @@ class WinRule:
         why="above what any sponsor's home bloc carries on its own (the EEA about 30% of world trips, China "
             "16%, the US 11%): winning takes recognition well beyond home")
     lead: float = param(
-        1.5, label="win lead", unit="times the runner-up's measure", low=1.0, high=1e6, plausible=(1.25, 2.5),
+        1.5, label="win lead", unit="x runner-up", low=1.0, high=1e6, plausible=(1.25, 2.5),
         why="a winner clearly leads, accepted on half as many trips again as any rival; two standards "
             "bridged or level with each other share the field")
     month: str = ""  # judged at this month; "" = the last month
@@ -305,11 +307,11 @@ class ScenarioParams:
         36, label="horizon", unit="months", low=1, high=MAX_HORIZON, integer=True, plausible=(12, 60),
         why="2021-01 to 2023-12 for the record")
     demand: float = param(
-        1.0, label="credential demand", unit="0 no border asks for a credential .. 1 every border does", low=0.0,
-        high=1.0, plausible=(0.0, 1.0), why="scales the network term; scheduled by credential_demand events")
+        1.0, label="credential demand", unit="0-1", low=0.0, high=1.0, plausible=(0.0, 1.0),
+        why="0 = no border asks for a credential, 1 = every border does; scales the network term")
     demand_schedule: str = "events"  # "events" (demand, then credential_demand events) or "travel_controls"
     demand_fade: float = param(
-        0.2, label="demand fade", unit="share of credential demand lost per month after the travel-control data end",
+        0.2, label="demand fade", unit="share of demand lost a month",
         low=0.0, high=1.0, plausible=(0.05, 0.4),
         why="OxCGRT C8 ends 2022-04, falling about 7% of its 2021 level a month; by late 2022 most borders "
             "asked for nothing (calibrated)")
@@ -417,7 +419,7 @@ class ModelParams:
         if sc.win.month:
             self.check_in_horizon(sc.win.month, "scenario.win.month")
         for c, v in sc.openness.items():
-            check_number(v, ParamInfo("openness", "share", 0.0, 1.0), f"scenario.openness.{c}")
+            check_number(v, OPENNESS_INFO, f"scenario.openness.{c}")
         for name, ev in sc.events.items():
             validate_event(self, ev, f"scenario.events.{name}")
         for k, claim in enumerate(sc.claims):
@@ -480,6 +482,8 @@ def describe(key: str) -> ParamInfo | None:
         return locate_info(WorldParams, key.removeprefix("world."))[2]
     if key.startswith("vaccines.reliance."):
         return RELIANCE_INFO
+    if key.startswith("scenario.openness."):
+        return dataclasses.replace(OPENNESS_INFO, label=f"{key.rsplit('.', 1)[1]} border openness")
     return locate_info(ModelParams, key)[2]
 
 

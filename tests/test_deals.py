@@ -75,3 +75,30 @@ def test_nobody_talks_at_rate_zero(rate):
     place(m, A="s1")
     m.step()
     assert (len(m.deal_log) > 0) == (rate > 0)
+
+
+def _ring(*extra: str):
+    from experiments import build_model
+
+    return build_model(None, ["scenario=symmetric_lock_in", "world=ring", "world.n=12", "world.mean_degree=2",
+                              "scenario.horizon=8", "decision.revision_rate=0", "standards.a.initial_adopters=[C00000]",
+                              "decision.adoption_cost=0", *extra])
+
+
+def test_pair_deals_alone_tip_a_region():
+    """No revision and no sponsor: deals on a partner's standard carry it around a ring, one tie a month."""
+    m = _ring("pair_deals.enabled=true", "pair_deals.kinds=[standard]", "pair_deals.rate=1",
+              "pair_deals.min_travel=0.1", "pair_deals.max_per_month=12").run()
+    adopters = m.history.adopters[:, m.index_of["a"]].tolist()
+    assert adopters[0] == 3 and adopters[-1] == 12  # the seed's two neighbours first, then the rest
+    assert all(b - a <= 2 for a, b in zip(adopters, adopters[1:], strict=False))  # one tie each way a month
+    assert {kind for _, kind, _, _, _ in m.deal_log} == {"standard"}
+
+
+def test_a_sponsor_deals_alone_tip_a_region():
+    """No revision and no pair deals: a sponsor paying the set-up carries its standard to every country."""
+    m = _ring("pair_deals.enabled=false", "decision.adoption_cost=1",
+              "+sponsors.sp={name: Sp, standard: a, home: [C00000], budget: 20, incentive: 1.0, deals_per_month: 2, "
+              "strategy: travel_partners}", "standards.a.sponsor=sp").run()
+    assert m.history.adopters[-1, m.index_of["a"]] == 12
+    assert {kind for _, kind, _, _, _ in m.deal_log} == {"incentive"}

@@ -36,19 +36,21 @@ def test_runs_and_points_tables_have_one_row_per_run_and_per_point(tmp_path):
     results = run(tmp_path / "s")
     runs, points = results.runs, results.points
     assert len(runs) == 9 * 2 and len(points) == 9 and results.failures == 0
-    assert list(runs.columns[:5]) == ["point", "replication", "seed", "decision.network_weight",
+    assert list(runs.columns[:6]) == ["point", "replication", "seed", "scenario", "decision.network_weight",
                                       "decision.revision_rate"]
-    for column in ("winner", "time_to_dominance", "interoperability", "deals_mutual", "adopters_a", "adopters_none",
-                   "travel_share_b", "status", "error"):
+    for column in ("winner", "time_to_dominance", "interoperability", "deals.mutual", "adopters.a", "adopters.none",
+                   "travel_share.b", "win.a", "status", "error"):
         assert column in runs.columns
+    assert set(runs["scenario"]) == {"symmetric_lock_in"}
     assert set(runs["winner"]) <= {"a", "b", "fragmented"}
-    assert (runs[["travel_share_none", "travel_share_a", "travel_share_b"]].sum(axis=1) - 1).abs().max() < 1e-9
+    assert (runs[["travel_share.none", "travel_share.a", "travel_share.b"]].sum(axis=1) - 1).abs().max() < 1e-9
+    assert runs["win.a"].astype(int).tolist() == (runs["winner"] == "a").astype(int).tolist()
     for w in ("a", "b", "fragmented"):
         assert ((points[f"win_low_{w}"] <= points[f"win_probability_{w}"])
                 & (points[f"win_probability_{w}"] <= points[f"win_high_{w}"])).all()
     total = points[["win_probability_a", "win_probability_b", "win_probability_fragmented"]].sum(axis=1)
     assert (total - 1).abs().max() < 1e-9
-    assert {"interoperability_mean", "interoperability_q05", "interoperability_q95", "deals_mutual_q50"} <= set(points)
+    assert {"interoperability_mean", "interoperability_q05", "interoperability_q95", "deals.mutual_q50"} <= set(points)
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["runs_done"] == 18 and manifest["runs_failed"] == 0
     assert manifest["design_seed"] == 0 and "SALib" in manifest["versions"] and manifest["finished"]

@@ -10,7 +10,7 @@ which is moved into place at the end, so a failure leaves nothing half-written):
     report.md, report.html (figures inline as base64 PNG, no external asset), figures/*.png,
     boxes.csv          outcome, box, coverage, density, mass, dimension, lower, upper, qp
     sensitivity.csv    outcome, parameter, method, S1, S1_conf, ST, ST_conf, mu_star, sigma
-    thresholds.csv     standard, lever, threshold, lower, upper
+    thresholds.csv     standard, lever, threshold, lower, upper, start (the world the search started from)
     what_it_takes.csv  sponsor, one column per lever, cost, win_probability, lower, upper
     counterfactuals.csv scenario, outcome, baseline, value, difference, lower, upper
 Empty cells mean "does not apply" (a Sobol row has no mu_star, a box bound left open is empty).
@@ -42,7 +42,7 @@ from .words import markdown_table, number
 CSV_COLUMNS = {
     "boxes.csv": ["outcome", "box", "coverage", "density", "mass", "dimension", "lower", "upper", "qp"],
     "sensitivity.csv": ["outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "sigma"],
-    "thresholds.csv": ["standard", "lever", "threshold", "lower", "upper"],
+    "thresholds.csv": ["standard", "lever", "threshold", "lower", "upper", "start"],
     "what_it_takes.csv": ["sponsor", "cost", "win_probability", "lower", "upper"],  # lever columns after sponsor
     "counterfactuals.csv": COUNTERFACTUAL_COLUMNS,
 }
@@ -140,11 +140,15 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
 
 
-def _render(blocks, tables, title: str, labels, folder: Path) -> tuple[str, str]:
+def _render(blocks, tables, title: str, labels, folder: Path, preface: Sequence[str] = ()) -> tuple[str, str]:
     """report.md and report.html; figures are written to folder/figures as they are met."""
-    md = [f"# {title}", "", "Tables: boxes.csv, sensitivity.csv, thresholds.csv, what_it_takes.csv, "
-                            "counterfactuals.csv (the same numbers as the tables below).", ""]
+    md = [f"# {title}", ""]
     body = [f"<h1>{html.escape(title)}</h1>"]
+    if preface:  # the answer in a few lines, before the sections that back it
+        md += ["## In short", "", *(f"- {line}" for line in preface), ""]
+        body += ["<h2>In short</h2>", "<ul>", *(f"<li>{html.escape(line)}</li>" for line in preface), "</ul>"]
+    md += ["Tables: boxes.csv, sensitivity.csv, thresholds.csv, what_it_takes.csv, counterfactuals.csv (the same "
+           "numbers as the tables below).", ""]
     (folder / "figures").mkdir()
     for block in blocks:
         if block[0] == "h2":
@@ -204,7 +208,8 @@ def _move_into_place(built: Path, folder: Path) -> None:
 def write_report(folder: str | os.PathLike, *, boxes: Sequence[BoxResult] = (), carts: Sequence[CartResult] = (),
                  sensitivity: Sequence[SensitivityResult] = (), thresholds: Sequence[Threshold | Hysteresis] = (),
                  strategies: Sequence[Strategy] = (), counterfactuals: Sequence[Counterfactuals] | None = None,
-                 labels: Labels | None = None, title: str = "Who wins the credential race, and when") -> Path:
+                 labels: Labels | None = None, title: str = "Who wins the credential race, and when",
+                 preface: Sequence[str] = ()) -> Path:
     """Write the report and the CSV tables into `folder` (see the module docstring); return it."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -217,7 +222,7 @@ def write_report(folder: str | os.PathLike, *, boxes: Sequence[BoxResult] = (), 
         for name, table in tables.items():
             table.to_csv(built / name, index=False)
         blocks = _sections(boxes, carts, sensitivity, thresholds, strategies, counterfactuals, labels)
-        md, page = _render(blocks, tables, title, labels, built)
+        md, page = _render(blocks, tables, title, labels, built, preface)
         (built / "report.md").write_text(md + "\n")
         (built / "report.html").write_text(page)
         _move_into_place(built, folder)

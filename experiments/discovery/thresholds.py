@@ -106,10 +106,9 @@ class Threshold:
         return bool(np.isfinite(self.threshold))
 
     def row(self) -> dict:
-        """A row of thresholds.csv: standard, lever, threshold, lower, upper."""
-        standard = f"{self.standard} (from {self.start})" if self.start else self.standard
-        return {"standard": standard, "lever": self.lever, "threshold": self.threshold, "lower": self.lower,
-                "upper": self.upper}
+        """A row of thresholds.csv: standard, lever, threshold, lower, upper, and where the world started."""
+        return {"standard": self.standard, "lever": self.lever, "threshold": self.threshold, "lower": self.lower,
+                "upper": self.upper, "start": self.start}
 
     def describe(self, labels: Labels | None = None) -> str:
         what, lever = label_of(self.standard, labels), label_of(self.lever, labels)

@@ -140,8 +140,9 @@ class _Search:
         return min(feasible, key=lambda r: r["cost"]) if feasible else None
 
 
-def _tpe(search: _Search, trials: int, seed: int, study=None):
-    """Run `trials` TPE trials (continuing `study` when given) and return the study."""
+def _tpe(search: _Search, trials: int, seed: int, study=None, start: Sequence[dict] = ()):
+    """Run `trials` TPE trials (continuing `study` when given; the `start` strategies first) and
+    return the study."""
     import optuna
 
     def objective(trial) -> float:
@@ -160,6 +161,8 @@ def _tpe(search: _Search, trials: int, seed: int, study=None):
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
         study = study or optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
+        for values in start:
+            study.enqueue_trial(dict(values))
         study.optimize(objective, n_trials=trials)
     finally:
         optuna.logging.set_verbosity(verbosity)
@@ -225,8 +228,11 @@ def cheapest_strategy(simulate: Simulator, levers: Sequence[Parameter], cost: Co
                       seeds: Sequence[int], *, candidates: int = 100, confirm: int = 6,
                       confirm_seeds: Sequence[int] | None = None, fixed: Mapping[str, Value] | None = None,
                       target: float = 0.5, trim_share: float = 0.2, seed: int = 0,
-                      sponsor: str | None = None) -> Strategy:
-    """The cheapest lever setting with P(`outcome`) >= `target` (see the module docstring)."""
+                      sponsor: str | None = None, start: Sequence[Mapping[str, Value]] = ()) -> Strategy:
+    """The cheapest lever setting with P(`outcome`) >= `target` (see the module docstring).
+
+    `start`: strategies tried first (a known route to winning, say), so the search can begin from a
+    feasible point and spend its budget cutting the cost."""
     if candidates < 1:
         raise ValueError(f"candidates = {candidates}: the evaluation budget needs at least 1 candidate strategy")
     if len(seeds) == 0:
@@ -240,7 +246,7 @@ def cheapest_strategy(simulate: Simulator, levers: Sequence[Parameter], cost: Co
         max(40, 4 * len(seeds)), seed=seed, stream=1)
     search = _Search(simulate, list(levers), cost, outcome, list(seeds), fixed, target, candidates)
     trim = int(trim_share * candidates) if candidates >= 10 else 0
-    study = _tpe(search, candidates - trim, seed)
+    study = _tpe(search, candidates - trim, seed, start=[dict(s) for s in start])
     _trim(search)
     if search.left > 0:  # nothing feasible to trim: spend the rest on the search
         _tpe(search, search.left, seed, study)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
@@ -22,12 +22,13 @@ from omegaconf.errors import OmegaConfBaseException
 
 from model.params import ConfigError
 
-from ..config import CONFIG_DIR, ExperimentConfig, compose, register_schema, to_experiment
+from ..config import CONFIG_DIR, ExperimentConfig, compose, model_params, register_schema, to_experiment
+from ..outcomes import Outcome, default_outcomes, parse_all
 from .keys import check_parameters
 from .spec import SweepFile, SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
 
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
-IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications")
+IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications", "outcomes")
 MODEL_KEYS = ("world", "decision", "pair_deals", "vaccines", "standards", "sponsors", "organisations", "scenario",
               "calibration")
 # Keys naming input files, whose contents the results depend on as much as on their names.
@@ -47,6 +48,7 @@ class Sweep:
     spec: SweepSpec
     base: ExperimentConfig
     kinds: dict[str, type]
+    outcomes: list[Outcome] = field(default_factory=list)  # what each run keeps; "winner" first
 
     @property
     def keys(self) -> list[str]:
@@ -177,7 +179,13 @@ def compose_spec(overrides: list[str]) -> SweepSpec:
 def load_sweep(overrides: list[str]) -> Sweep:
     """Compose and check a sweep and its base experiment; ConfigError (or a Hydra error) when bad."""
     sweep_overrides, experiment_overrides = split_overrides(list(overrides))
-    spec = check_spec(compose_spec(sweep_overrides))
+    return make_sweep(compose_spec(sweep_overrides), experiment_overrides)
+
+
+def make_sweep(spec: SweepSpec, experiment_overrides: list[str] = ()) -> Sweep:
+    """Check a sweep config and compose its base experiment (the sweep's `base`, then the overrides)."""
+    spec = check_spec(spec)
+    experiment_overrides = list(experiment_overrides)
     for where, given in (("sweep.base", spec.base), ("the command line", experiment_overrides)):
         for o in given:
             if _key(o) in REPLACED:
@@ -186,4 +194,7 @@ def load_sweep(overrides: list[str]) -> Sweep:
     base = to_experiment(compose(None, [*spec.base, *experiment_overrides]))
     kinds = check_parameters(spec.parameters, base)
     check_size(spec, options=1 + len(base.standards))
-    return Sweep(spec, base, kinds)
+    params = model_params(base)
+    names = list(spec.outcomes) or default_outcomes(params)
+    names = names if "winner" in names else ["winner", *names]
+    return Sweep(spec, base, kinds, parse_all(names, params, "sweep.outcomes"))

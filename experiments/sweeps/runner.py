@@ -21,7 +21,7 @@ from .compose import Sweep
 from .design import make_design, run_list
 from .executors import batch_size, batches, open_executor
 from .keys import configure
-from .runs import FAILED, RUN_KEYS, chunk_table, outcome_dtypes, run_batch
+from .runs import FAILED, RUN_KEYS, Job, chunk_table, outcome_dtypes, run_batch
 from .store import ResultsFolder, check_folder, now
 from .tables import points_table, runs_table
 
@@ -125,7 +125,7 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
     cannot be built, or the Dask scheduler does not answer. KeyboardInterrupt leaves every
     finished batch in the folder; the same call resumes.
     """
-    spec, choices = sweep.spec, sweep.choices
+    spec, choices, outcomes = sweep.spec, sweep.choices, sweep.outcomes
     design = make_design(spec, sweep.kinds)
     check_first_point(sweep, design)
     folder = Path(sweep.folder)
@@ -149,9 +149,9 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
         store.write_manifest(manifest)
         bar = progress_bar(len(tasks), len(tasks) - len(todo), spec.name, spec.progress)
         try:
-            for rows in stopped_executor_fails(executor.map(run_batch, sweep.base, batches(todo, size)), executor,
-                                               folder):
-                store.write_chunk(chunk_table(rows, choices))
+            job = Job(sweep.base, outcomes)
+            for rows in stopped_executor_fails(executor.map(run_batch, job, batches(todo, size)), executor, folder):
+                store.write_chunk(chunk_table(rows, outcomes))
                 session["runs"] += len(rows)
                 manifest["runs_done"] += len(rows)  # the manifest follows the chunks on disk
                 manifest["runs_failed"] += sum(row["status"] == FAILED for row in rows)
@@ -166,9 +166,9 @@ def run_sweep(sweep: Sweep, *, command: str = "") -> SweepResults:
             raise
         finally:
             bar.close()
-        finished = store.finished([*RUN_KEYS, *outcome_dtypes(choices)])
-        runs = runs_table(finished, design, choices)
-        points = points_table(runs, design, choices)
+        finished = store.finished([*RUN_KEYS, *outcome_dtypes(outcomes)])
+        runs = runs_table(finished, design, outcomes, sweep.base.scenario.name)
+        points = points_table(runs, design, choices, outcomes)
         store.write_finals(runs, points)
         sensitivity = write_extras(sweep, store, design, runs, points)
         session["finished"] = now()

@@ -20,8 +20,10 @@ SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
 MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
 
 
-def analysed_outcomes(choices: list[str]) -> list[str]:
-    return [*(f"win_probability_{w}" for w in winners(choices)), "interoperability_mean"]
+def analysed_outcomes(choices: list[str], points: pd.DataFrame | None = None) -> list[str]:
+    """Each winner's probability, and the mean of interoperability when the sweep kept it."""
+    means = ["interoperability_mean"] if points is None or "interoperability_mean" in points else []
+    return [*(f"win_probability_{w}" for w in winners(choices)), *means]
 
 
 def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str]) -> pd.DataFrame:
@@ -33,7 +35,7 @@ def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str])
     columns = SOBOL_COLUMNS if spec.design == "sobol" else MORRIS_COLUMNS
     unit = unit_sample(spec) if spec.design == "morris" else None
     frames = []
-    for outcome in analysed_outcomes(choices):
+    for outcome in analysed_outcomes(choices, points):
         y = points.sort_values("point")[outcome].to_numpy(dtype=float)
         frame = pd.DataFrame({"outcome": outcome, "parameter": problem["names"]})
         if np.isfinite(y).all() and np.ptp(y) > 0:
@@ -55,8 +57,9 @@ def sensitivity_table(spec: SweepSpec, points: pd.DataFrame, choices: list[str])
 def format_sensitivity(table: pd.DataFrame, names: dict[str, str]) -> str:
     """The indices of each winner's probability as a small text table, most influential first."""
     main = "ST" if "ST" in table.columns else "mu_star"
+    conf = "ST_conf" if main == "ST" else "mu_star_conf"
     lines = [f"Sensitivity of the win probabilities ({main}; sensitivity.parquet has all indices):"]
-    constant = []
+    constant, noisy = [], False
     for outcome, rows in table.groupby("outcome", sort=False):
         if not outcome.startswith("win_probability_"):
             continue
@@ -65,8 +68,17 @@ def format_sensitivity(table: pd.DataFrame, names: dict[str, str]) -> str:
         if ranked.empty:
             constant.append(label)
             continue
-        lines.append(f"  {label[:30]:<31}" + ", ".join(f"{r.parameter} {getattr(r, main):.2f}"
-                                                      for r in ranked.itertuples()))
+        cells = []
+        for r in ranked.itertuples():
+            value, interval = getattr(r, main), getattr(r, conf)
+            doubtful = bool(interval > value or (main == "ST" and value > 1))  # replication noise dominates
+            noisy |= doubtful
+            cells.append(f"{r.parameter} {value:.2f}{'?' if doubtful else ''}")
+        lines.append(f"  {label[:30]:<31}" + ", ".join(cells))
     if constant:
         lines.append(f"  the same at every point (no index): {', '.join(constant)}")
+    if noisy:
+        above = " or ST > 1" if main == "ST" else ""
+        lines.append(f"  ? = noise-dominated: the index's 95% interval is wider than the index{above}; raise "
+                     "sweep.replications (or use `credential-race discover`, which reports the noise share)")
     return "\n".join(lines)

@@ -48,6 +48,7 @@ class SweepSpec:
     second_order: bool = False  # sobol: also sample for second-order indices (N * (2D + 2) points)
     seed: int = 0  # draws the design and, through SeedSequence, every run's seed, >= 0
     replications: int = 10  # runs per design point, >= 1
+    outcomes: list[str] = field(default_factory=list)  # declared outcomes (experiments/outcomes.py); [] = all
     executor: str = "processes"  # sequential | processes | dask
     workers: int = 0  # processes or local Dask workers; 0 = one per core; at most one per core
     oversubscribe: bool = False  # allow more workers than cores

@@ -9,18 +9,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..outcomes import Outcome
 from ..summary import wilson_interval
 from .runs import OK, RUN_KEYS, outcome_dtypes
 
 QUANTILES = {"q05": 0.05, "q50": 0.5, "q95": 0.95}
 
 
-def runs_table(finished: pd.DataFrame, design: pd.DataFrame, choices: list[str]) -> pd.DataFrame:
-    """Finished runs with the swept values of their point: point, replication, seed, keys, outcomes."""
+def runs_table(finished: pd.DataFrame, design: pd.DataFrame, outcomes: list[Outcome],
+               scenario: str = "") -> pd.DataFrame:
+    """Finished runs with their context: point, replication, seed, scenario, the swept values of their
+    point, then the declared outcomes."""
     keys = [c for c in design.columns if c != "point"]
-    dtypes = {**RUN_KEYS, **outcome_dtypes(choices)}
+    dtypes = {**RUN_KEYS, **outcome_dtypes(outcomes)}
     table = finished.astype(dtypes).merge(design, on="point", how="left", validate="many_to_one")
-    table = table[[*RUN_KEYS, *keys, *outcome_dtypes(choices)]]
+    table.insert(3, "scenario", pd.Series(scenario, index=table.index, dtype="string"))
+    table = table[[*RUN_KEYS, "scenario", *keys, *outcome_dtypes(outcomes)]]
     return table.sort_values(["point", "replication"], ignore_index=True)
 
 
@@ -29,12 +33,13 @@ def winners(choices: list[str]) -> list[str]:
     return [*[c for c in choices if c != "none"], "fragmented"]
 
 
-def outcome_measures(choices: list[str]) -> list[str]:
+def outcome_measures(outcomes: list[Outcome]) -> list[str]:
     """The numeric run outcomes summarised per point."""
-    return [name for name, dtype in outcome_dtypes(choices).items() if dtype in ("Int64", "float64")]
+    return [name for name, dtype in outcome_dtypes(outcomes).items() if dtype in ("Int64", "float64")]
 
 
-def points_table(runs: pd.DataFrame, design: pd.DataFrame, choices: list[str]) -> pd.DataFrame:
+def points_table(runs: pd.DataFrame, design: pd.DataFrame, choices: list[str],
+                 outcomes: list[Outcome]) -> pd.DataFrame:
     """Per point: runs and failures; each outcome's probability with its Wilson 95% interval (over
     the runs that finished without error); mean and 5/50/95% quantiles of each numeric outcome.
 
@@ -51,7 +56,7 @@ def points_table(runs: pd.DataFrame, design: pd.DataFrame, choices: list[str]) -
         columns[f"win_probability_{w}"] = np.where(n_ok > 0, wins / np.maximum(n_ok, 1), np.nan)
         columns[f"win_low_{w}"] = bounds[:, 0]
         columns[f"win_high_{w}"] = bounds[:, 1]
-    measures = outcome_measures(choices)
+    measures = outcome_measures(outcomes)
     grouped = ok[["point", *measures]].astype({m: "float64" for m in measures}).groupby("point")
     for m in measures:
         columns[f"{m}_mean"] = grouped[m].mean().reindex(order).to_numpy(dtype="float64")

@@ -65,7 +65,8 @@ def test_every_file_with_the_contract_columns(tmp_path, results):
                                                                "dimension", "lower", "upper", "qp"]
     assert list(pd.read_csv(folder / "sensitivity.csv").columns) == ["outcome", "parameter", "method", "S1",
                                                                      "S1_conf", "ST", "ST_conf", "mu_star", "sigma"]
-    assert list(pd.read_csv(folder / "thresholds.csv").columns) == ["standard", "lever", "threshold", "lower", "upper"]
+    assert list(pd.read_csv(folder / "thresholds.csv").columns) == ["standard", "lever", "threshold", "lower", "upper",
+                                                                          "start"]
     assert list(pd.read_csv(folder / "what_it_takes.csv").columns) == ["sponsor", "decision.rationality", "cost",
                                                                        "win_probability", "lower", "upper"]
     assert list(pd.read_csv(folder / "counterfactuals.csv").columns) == ["scenario", "outcome", "baseline", "value",
@@ -93,7 +94,7 @@ def test_html_is_self_contained_and_words_use_labels(tmp_path, results):
 
 def test_empty_results_still_write_the_headers(tmp_path):
     folder = write_report(tmp_path / "empty")
-    for name, columns in [("thresholds.csv", ["standard", "lever", "threshold", "lower", "upper"]),
+    for name, columns in [("thresholds.csv", ["standard", "lever", "threshold", "lower", "upper", "start"]),
                           ("what_it_takes.csv", ["sponsor", "cost", "win_probability", "lower", "upper"])]:
         assert list(pd.read_csv(folder / name).columns) == columns
 

@@ -31,7 +31,7 @@ def test_the_known_threshold_is_inside_a_narrow_interval():
     assert found.upper - found.lower < 0.1
     assert found.threshold == pytest.approx(0.37, abs=0.03)
     assert found.row() == {"standard": "win_eu_dcc", "lever": "network_weight", "threshold": found.threshold,
-                           "lower": found.lower, "upper": found.upper}
+                           "lower": found.lower, "upper": found.upper, "start": ""}
     assert "once network weight is above 0.3" in found.describe({"network_weight": "network weight"})
 
 
@@ -59,7 +59,8 @@ def test_two_starting_conditions_give_two_separate_thresholds():
                         starts=("EU ahead", "China ahead"))
     assert result.a.lower <= 0.3 <= result.a.upper and result.b.lower <= 0.6 <= result.b.upper
     assert result.overlap is False and "(hysteresis)" in result.describe()
-    assert [r["standard"] for r in result.rows()] == ["win_eu_dcc (from EU ahead)", "win_eu_dcc (from China ahead)"]
+    assert [(r["standard"], r["start"]) for r in result.rows()] == [("win_eu_dcc", "EU ahead"),
+                                                                    ("win_eu_dcc", "China ahead")]
     same = hysteresis(wins_above(0.45), wins_above(0.45), LEVER, "win_eu_dcc", SEEDS)
     assert same.overlap is True
     assert isinstance(result.figure(), Figure)

@@ -53,11 +53,12 @@ def test_an_infinite_run_level_number_is_caught_on_the_all_rows(results, tmp_pat
 
 def test_a_nan_in_the_summary_is_an_error_and_summary_json_never_holds_one(results, tmp_path):
     bad = copy(results)
-    bad.summary["standards"]["a"]["median_travel_share"] = math.nan
-    with pytest.raises(NonFiniteError, match="summary.json: standards.a.median_travel_share is nan"):
+    bad.summary["standards"]["a"]["travel_share"]["median"] = math.nan
+    with pytest.raises(NonFiniteError, match="summary.json: standards.a.travel_share.median is nan"):
         write_results(bad, tmp_path / "run")
     written = write_results(results, tmp_path / "good")  # a clean run still writes its tables
-    assert {p.name for p in written} == {"timeseries.parquet", "countries.parquet", "summary.json"}
+    assert {p.name for p in written} == {"timeseries.parquet", "countries.parquet", "deals.parquet", "events.csv",
+                                         "summary.json"}
     json.loads((tmp_path / "good" / "summary.json").read_text(), parse_constant=pytest.fail)
 
 
@@ -79,17 +80,17 @@ def test_the_command_reports_a_non_finite_output_in_one_line_and_exits_1(results
 
 
 def test_a_sweep_run_with_a_nan_outcome_is_a_failed_row_naming_the_column(tmp_path, monkeypatch):
-    from model import CredentialModel
+    import experiments.sweeps.runs as runs_module
 
-    real = CredentialModel.outcome
+    real = runs_module.read_all
 
-    def outcome(self):
-        out = real(self)
-        if self.params.decision.network_weight == 8.0:  # the last level of the smoke grid
+    def read_all(outcomes, record, params):
+        out = real(outcomes, record, params)
+        if params.decision.network_weight == 8.0:  # the last level of the smoke grid
             out["interoperability"] = math.nan
         return out
 
-    monkeypatch.setattr(CredentialModel, "outcome", outcome)
+    monkeypatch.setattr(runs_module, "read_all", read_all)
     from experiments.sweeps import load_sweep, run_sweep
 
     results = run_sweep(load_sweep([*QUIET_SWEEP, "sweep.executor=sequential", f"sweep.output={tmp_path / 's'}"]))
