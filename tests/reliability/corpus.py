@@ -41,15 +41,14 @@ class Case:
     fragments: tuple[str, ...]  # each must be in the error line (case-insensitive)
     files: dict[str, bytes | Callable[[], bytes]] = field(default_factory=dict, hash=False)  # written to {in}
     exit: int = 2
-    prefix: str = "error: "  # how the one line starts
 
 
 CASES: list[Case] = []
 
 
-def case(id: str, command: str, args, fragments, files=None, exit: int = 2, prefix: str = "error: ") -> None:
+def case(id: str, command: str, args, fragments, files=None, exit: int = 2) -> None:
     assert all(c.id != id for c in CASES), id
-    CASES.append(Case(id, command, tuple(args), tuple(fragments), dict(files or {}), exit, prefix))
+    CASES.append(Case(id, command, tuple(args), tuple(fragments), dict(files or {}), exit))
 
 
 def run(id, args, fragments, files=None, base=TINY):
@@ -242,17 +241,16 @@ run("sponsor.unknown_affinity_bloc", ["sponsors.eu.affinity.EEZ=0.5"], ("sponsor
     base=HISTORICAL)
 run("sponsor.bad_strategy", ["sponsors.eu.strategy=bribery"], ("sponsors.eu.strategy", "bribery", "travel_partners"),
     base=HISTORICAL)
-# A new sponsor or standard cannot be added from the command line (typed entries; see the report):
-# refused in one line naming the override and the type it needs.
-run("sponsor.new_from_command_line", ["+sponsors.uk={name:UK,home:[GBR]}"], ("+sponsors.uk", "SponsorSpec"),
-    base=HISTORICAL)
+run("sponsor.new_without_standard", ["+sponsors.uk={name:UK,home:[GBR]}"],
+    ("sponsors.uk.standard", "unknown standard", "eu_dcc"), base=HISTORICAL)
 run("standard.unknown_sponsor", ["standards.vds_nc.sponsor=icao"], ("standards.vds_nc.sponsor", "icao"),
     base=HISTORICAL)
 run("standard.unknown_initial_adopter", ["standards.eu_dcc.initial_adopters=[XXX]"],
     ("standards.eu_dcc.initial_adopters", "XXX", "EU27"), base=HISTORICAL)
 run("standard.bad_verification", ["standards.eu_dcc.verification=sometimes"],
     ("standards.eu_dcc.verification", "online", "offline"), base=HISTORICAL)
-run("standard.new_from_command_line", ["+standards.none={name:Nothing}"], ("+standards.none", "StandardSpec"))
+run("standard.id_none", ["+standards.none={name:Nothing}"], ("standards.none", "lower-case id"))
+run("standard.id_upper_case", ["+standards.Euro={name:Euro}"], ("standards.Euro", "lower-case id"))
 run("standards.empty", ["standards={}"], ("standards",))
 run("organisation.unknown_excluded", ["organisations.WHO.excluded=[XXX]"], ("organisations.WHO.excluded", "XXX"),
     base=HISTORICAL)
@@ -458,8 +456,8 @@ sweep("swept_countries_file_missing", ["sweep.parameters={world.countries_file:{
 # ---------------------------------------------------------------- record
 
 
-def record(id, path, fragments, files=None, args=None, prefix="error: "):
-    case(f"record.{id}", "record", args if args is not None else [path], fragments, files, prefix=prefix)
+def record(id, path, fragments, files=None, args=None):
+    case(f"record.{id}", "record", args if args is not None else [path], fragments, files)
 
 
 def parquet(frame) -> bytes:
@@ -506,8 +504,8 @@ record("infinite_adopters", "{in}", ("timeseries.parquet", "'adopters'", "inf"),
        files={"timeseries.parquet": lambda: timeseries_of(adopters=[43.0, float("inf")])})
 record("unreadable_month", "{in}", ("timeseries.parquet", "'month'", "'not a month'"),
        files={"timeseries.parquet": lambda: timeseries_of(month=["not a month", "2021-12"])})
-record("no_arguments", "", ("RUN_DIR",), args=[], prefix="usage: ")
-record("two_arguments", "", ("RUN_DIR",), args=["{in}", "{in}"], prefix="usage: ")
+record("no_arguments", "", ("record", "RUN_DIR"), args=[])
+record("two_arguments", "", ("record", "unexpected argument"), args=["{in}", "{in}"])
 record("foreign_parquet", "{in}", ("timeseries.parquet", "not the timeseries", "month"),
        files={"timeseries.parquet": foreign_table})
 record("run_not_covered", "{in}", ("timeseries.parquet", "no recorded facts overlap"),
