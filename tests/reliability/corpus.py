@@ -252,6 +252,18 @@ run("standard.bad_verification", ["standards.eu_dcc.verification=sometimes"],
 run("standard.id_none", ["+standards.none={name:Nothing}"], ("standards.none", "lower-case id"))
 run("standard.id_upper_case", ["+standards.Euro={name:Euro}"], ("standards.Euro", "lower-case id"))
 run("standards.empty", ["standards={}"], ("standards",))
+# entries added by override are typed and checked like those from a file
+for id, entry, fragments in (
+        ("standard.added_nan", "+standards.c={surveillance:nan}", ("standards.c.surveillance", "[0, 1]")),
+        ("standard.added_huge_quality", "+standards.c={quality:1e300}", ("standards.c.quality", "1,000,000")),
+        ("standard.added_unknown_field", "+standards.c={colour:red}", ("standards.c.colour", "surveillance")),
+        ("standard.added_unknown_sponsor", "+standards.c={sponsor:nobody}", ("standards.c.sponsor", "nobody")),
+        ("sponsor.added_infinite_budget", "+sponsors.s={standard:a,budget:inf}", ("sponsors.s.budget", "finite")),
+        ("sponsor.added_fraction_of_offers", "+sponsors.s={standard:a,deals_per_month:2.5}",
+         ("sponsors.s.deals_per_month", "Integer")),
+        ("organisation.added_infinite_cost", "+organisations.UN={join_cost:inf}", ("organisations.UN.join_cost",
+                                                                                  "[0, 1]"))):
+    run(id, [entry], fragments)
 run("organisation.unknown_excluded", ["organisations.WHO.excluded=[XXX]"], ("organisations.WHO.excluded", "XXX"),
     base=HISTORICAL)
 run("organisation.removed_but_used", ["organisations=none"], ("scenario.events.who_takes_over_eu_dcc.by", "WHO"),
