@@ -2,13 +2,16 @@
 
 What the user got wrong, or what stopped a run, is one line on stderr, `error: <key or file>: ...`,
 with an exit status a script can test: 2 for bad input (a config key, a path, a file that cannot
-be read), 1 for a run that started and failed, 130 for Ctrl-C. Anything else is a bug in the
-code, not in the input, and still raises with its traceback.
+be read), 1 for a run that started and failed, 130 for Ctrl-C or `kill` (SIGTERM is handled as
+Ctrl-C: finished work is kept and the same command resumes). Anything else is a bug in the code,
+not in the input, and still raises with its traceback.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +54,23 @@ def message(err: BaseException) -> str:
     return one_line(err)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM (a plain `kill`, a scheduler's stop) stops the work as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 @contextmanager
 def guard(*, checking: bool = False, interrupted: str | Callable[[], str] = "interrupted",
           raise_as: type[Exception] | None = None) -> Iterator[None]:
@@ -63,7 +83,8 @@ def guard(*, checking: bool = False, interrupted: str | Callable[[], str] = "int
         siblings must go on); Ctrl-C then propagates unchanged.
     """
     try:
-        yield
+        with _terminate_as_interrupt():
+            yield
     except KeyboardInterrupt:
         if raise_as is not None:
             raise

@@ -26,6 +26,7 @@ import os
 import pickle
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,9 @@ def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, s
             out[key] = (prefix + info.label, unit)
         elif key.startswith("scenario.events."):
             out[key] = (f"event {key.split('.')[2]}: {key.split('.')[-1]}", "")
+        elif key.split(".")[0] in ("standards", "sponsors", "organisations") and key.count(".") >= 2:
+            parts = key.split(".")  # a choice without a number's metadata (a standard's verification, say)
+            out[key] = (f"{parts[1]}: {' '.join(parts[2:]).replace('_', ' ')}", "")
     for name in {*spec.outcomes, *spec.counterfactual_outcomes, *(s.outcome for s in spec.strategies.values())}:
         measure, _, rest = name.partition(".")
         standard = names.get(rest.split("@")[0], rest)
@@ -399,7 +403,8 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
         if _done(folder, f"strategy-{name}") is None:
             tasks.append((strategy_task, (base, spec, name, s, experiment, folder / "cache" / f"strategy-{name}")))
             names.append(f"strategy-{name}")
-    say(f"[3/6] sensitivity, tipping points, counterfactuals and strategies: {len(tasks)} tasks to run "
+    plural = "" if len(tasks) == 1 else "s"
+    say(f"[3/6] sensitivity, tipping points, counterfactuals and strategies: {len(tasks)} task{plural} to run "
         f"({len(names) and ', '.join(names) or 'all done before'})")
     for name, result in zip(names, _parallel(tasks, workers), strict=True):
         _keep(folder, name, result)
@@ -416,6 +421,44 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
     say(f"[5/6] report: {folder / 'report.md'}, {folder / 'report.html'}")
     say(f"[6/6] done in {time.perf_counter() - start:.0f} s")
     return folder
+
+
+@dataclass
+class DiscoveryReport:
+    """A finished discovery folder, read back for a notebook: the "In short" answer, the tables
+    and the figures (the same files `report.md` shows)."""
+
+    folder: Path
+    in_short: str  # the report's first section, Markdown
+    boxes: pd.DataFrame
+    sensitivity: pd.DataFrame
+    thresholds: pd.DataFrame
+    what_it_takes: pd.DataFrame
+    counterfactuals: pd.DataFrame
+    figures: dict[str, Path]  # file stem -> PNG path (box_0_win_eu_dcc, hysteresis_1_..., ...)
+
+    def figure(self, prefix: str) -> list[Path]:
+        """The figures whose name starts with `prefix` ("box_", "what_it_takes", "hysteresis")."""
+        return [path for stem, path in self.figures.items() if stem.startswith(prefix)]
+
+
+def discover(overrides: list[str]) -> Path:
+    """Run (or resume) a discovery from Python, as `credential-race discover OVERRIDES` does; the folder."""
+    spec, base, experiment = load(overrides)
+    return run(spec, base, experiment)
+
+
+def open_report(folder: str | Path) -> DiscoveryReport:
+    """Read a discovery folder; FileNotFoundError naming the file when it is not a finished one."""
+    folder = Path(folder)
+    text = (folder / "report.md").read_text()
+    lines = text.splitlines()
+    start = lines.index("## In short") + 1 if "## In short" in lines else 0
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    tables = {name: pd.read_csv(folder / f"{name}.csv") for name in
+              ("boxes", "sensitivity", "thresholds", "what_it_takes", "counterfactuals")}
+    figures = {p.stem: p for p in sorted((folder / "figures").glob("*.png"))}
+    return DiscoveryReport(folder=folder, in_short="\n".join(lines[start:end]).strip(), figures=figures, **tables)
 
 
 def main(argv: list[str] | None = None) -> None:

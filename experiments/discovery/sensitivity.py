@@ -103,7 +103,9 @@ def _analyse(method: str, parameters: Sequence[Parameter], unit: np.ndarray, run
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Constant values encountered")
                 if method == "sobol":
-                    found = sobol.analyze(problem, y, calc_second_order=False, seed=settings["seed"],
+                    # SALib's Sobol analysis seeds its bootstrap only `if seed:`, so seed 0 would draw
+                    # unseeded confidence intervals: shift it by one to keep every seed reproducible
+                    found = sobol.analyze(problem, y, calc_second_order=False, seed=settings["seed"] + 1,
                                           num_resamples=settings["resamples"])
                 else:
                     found = morris.analyze(problem, unit, y, num_levels=settings["levels"], seed=settings["seed"],

@@ -218,8 +218,15 @@ def find_threshold(simulate: Simulator, lever: Parameter, outcome: str, seeds: S
         return Threshold(**result, **nan, reason=f"P({outcome}) stays above 1/2 across {where}")
     crossing = -intercept / slope
     if not 0.0 <= crossing <= 1.0:
-        return Threshold(**result, **nan, reason="the logistic fit crosses 1/2 outside the range although the "
-                                                 "observed P does not; use a finer grid or refine")
+        side = "below" if crossing < 0.0 else "above"
+        if (p >= 0.5).all() or (p <= 0.5).all():
+            stays = "at or above" if (p >= 0.5).all() else "at or below"
+            touches = ", ".join(number(v) for v in curve.loc[p == 0.5, "value"])
+            return Threshold(**result, **nan, reason=f"P({outcome}) stays {stays} 1/2 across {where}, touching 1/2 "
+                                                     f"at {touches}; the fitted curve crosses 1/2 {side} the range")
+        return Threshold(**result, **nan, reason=f"the fitted curve crosses 1/2 {side} the range {where} although "
+                                                 "the observed P crosses it inside: too noisy to place; add "
+                                                 "replications or refine")
     seed_of = runs["replication"].to_numpy()
     rng = np.random.default_rng(seed)
     found = []

@@ -19,7 +19,12 @@ picked for its luck on the search seeds looks better than it is: the cheapest th
 target in the search; that one made 1, 2, 4 and 8% dearer along the lever trimmed last (the
 search seeds' edge is where their luck puts it, the true edge may be a little further up); the
 next cheapest that reached the target, each at least 1% dearer than the one before (not copies
-of one borderline strategy); then the most successful of the rest. The answer is the cheapest
+of one borderline strategy); then the most successful of the rest. When none of these `confirm`
+holds up on the fresh seeds (a borderline strategy and its rungs can fill them all), the other
+strategies that reached the target in the search are re-estimated, the most convincing there first
+(highest P on the search seeds, then the cheapest), until one holds up or EXTRA_CONFIRM x `confirm`
+have been tried in all, so a dearer strategy that surely wins (a known route given as `start`) is
+not lost behind lucky cheap ones. The answer is the cheapest
 whose re-estimated P reaches the target, with a Wilson interval; when none does, the best found
 is returned and flagged (`reached` False) with a plain message.
 """
@@ -42,6 +47,7 @@ Cost = Callable[[dict[str, Value]], float]
 MIN_SAVING = 1e-3  # the trim stops bisecting a lever when what is left to save is below this share of the cost
 SPACING = 0.01  # strategies re-estimated are at least 1% apart in cost, so they are not five copies of one
 LADDER = (0.01, 0.02, 0.04, 0.08)  # the trimmed strategy is also re-estimated this much dearer
+EXTRA_CONFIRM = 4  # when none of the first `confirm` holds up, up to this many times `confirm` are re-estimated
 
 
 def linear_cost(prices: Mapping[str, float]) -> Cost:
@@ -264,8 +270,15 @@ def cheapest_strategy(simulate: Simulator, levers: Sequence[Parameter], cost: Co
     chosen = pd.concat([feasible, others])[names].astype(object).to_dict("records")
     if search.trimmed is not None and len(feasible):
         chosen = chosen[:1] + _ladder(search, chosen[0]) + chosen[1:]
+    # if none of the first `confirm` holds up: the rest that reached the target in the search, the
+    # most convincing there first (highest P on the search seeds, then the cheapest)
+    first = chosen[:confirm]
+    more = [r for r in feasible.sort_values(["probability", "cost"], ascending=[False, True], kind="stable")[names]
+            .astype(object).to_dict("records") if r not in first][:(EXTRA_CONFIRM - 1) * confirm]
     rows = []
-    for values in chosen[:confirm]:
+    for k, values in enumerate(first + more):
+        if k >= confirm and any(r["win_probability"] >= target for r in rows):
+            break  # past the first `confirm`, re-estimate only until one holds up on fresh seeds
         values = {n: v.item() if isinstance(v, np.generic) else v for n, v in values.items()}
         y = search.probability(values, confirm_seeds)
         lower, upper = wilson(int(y.sum()), len(y))

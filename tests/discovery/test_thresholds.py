@@ -76,6 +76,17 @@ def test_never_crossing_is_nan_with_a_reason():
     assert isinstance(found.figure(), Figure) and "none (" in str(found)
 
 
+def test_touching_one_half_without_crossing_says_so():
+    def simulate(params, seed):  # P = 1/2 at the low end, 3/4 everywhere above it
+        share = 0.5 if params["network_weight"] < 0.25 else 0.75
+        return {"win_eu_dcc": float(seed % 4 < 4 * share)}
+
+    found = find_threshold(simulate, LEVER, "win_eu_dcc", list(range(8)), grid=5)
+    assert not found.crosses and np.isnan(found.threshold)
+    assert found.reason.startswith("P(win_eu_dcc) stays at or above 1/2 across [0, 1] (from 0.50 to 0.75)")
+    assert "touching 1/2 at 0;" in found.reason and "below the range" in found.reason
+
+
 def test_logistic_fit_on_hand_cases():
     x = np.repeat([0.0, 1.0], 4)
     y = np.array([0, 0, 0, 1, 0, 1, 1, 1], dtype=float)  # P = 1/4 at 0, 3/4 at 1

@@ -50,6 +50,30 @@ def test_a_categorical_lever_and_an_integer_lever():
     assert found.levers == {"deals_per_month": 3, "platform": "who"} and found.cost == 4.0
 
 
+def test_a_sure_route_is_not_lost_behind_strategies_that_were_lucky_on_the_search_seeds():
+    """Below budget 1 nothing wins; from 1 to 1.5 a run wins when its luck is in the lowest quarter,
+    which the four search seeds (two lucky, two not) show as P = 1/2; from 1.5 every run wins. The
+    cheap, lucky strategies fill the first re-estimate and fail on fresh seeds (P about 1/4); the
+    dearer sure one, given as a start, must still be re-estimated and returned."""
+    lever = [Parameter("budget", 0.0, 2.0)]
+
+    def luck(seed):
+        return np.random.default_rng(seed).random()
+
+    def simulate(params, seed):
+        b = params["budget"]
+        return {"win_shc": float(b >= 1.5 or (b >= 1.0 and luck(seed) < 0.25))}
+
+    pool = common_seeds(200, seed=7)
+    lucky = [s for s in pool if luck(s) < 0.25][:2]
+    unlucky = [s for s in pool if luck(s) >= 0.25][:2]
+    found = cheapest_strategy(simulate, lever, linear_cost({"budget": 1.0}), "win_shc", lucky + unlucky,
+                              candidates=12, confirm=1, seed=0, start=[{"budget": 1.9}])
+    assert found.confirmed.loc[0, "win_probability"] < 0.5  # the cheapest lucky one, re-estimated
+    assert found.reached and found.win_probability == 1.0 and found.levers["budget"] >= 1.5
+    assert len(found.confirmed) <= 4  # EXTRA_CONFIRM x confirm at most
+
+
 def test_nothing_within_the_budget_reaches_one_half_is_said_plainly():
     def hopeless(params, seed):
         return {"win_china_hc": float(params["deals_per_month"] + params["budget"] > 10)}

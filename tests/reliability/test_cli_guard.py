@@ -3,6 +3,10 @@ status, Ctrl-C is 130 with a note, and bugs still raise with their traceback."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from hydra.errors import MissingConfigException
 from omegaconf.errors import ValidationError
@@ -43,6 +47,17 @@ def test_a_path_that_fails_while_checking_input_is_bad_input(capsys):
 def test_ctrl_c_is_130_with_a_one_line_note(capsys):
     code, lines = guarded(KeyboardInterrupt(), capsys, interrupted=lambda: "interrupted: nothing was written")
     assert code == 130 and lines == ["interrupted: nothing was written"]
+
+
+def test_a_plain_kill_is_handled_as_ctrl_c_and_the_handler_is_restored_after(capsys):
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as info:
+        with guard(interrupted="interrupted: finished runs are kept"):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the signal arrives first
+    assert info.value.code == 130
+    assert capsys.readouterr().err.strip().splitlines() == ["interrupted: finished runs are kept"]
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 @pytest.mark.parametrize("bug", [TypeError("unsupported operand"), KeyError("winner"),
