@@ -93,8 +93,11 @@ NAMED = ("standards.", "sponsors.", "organisations.", "scenario.events.")
 
 
 def register_schema() -> None:
-    """Make the schema available to configs/config.yaml as the `schema` default."""
-    ConfigStore.instance().store(name="schema", node=_ExperimentSchema)
+    """Make the schema available to configs/config.yaml as the `schema` default (once per process:
+    storing converts the dataclasses again, which takes tens of milliseconds)."""
+    store = ConfigStore.instance()
+    if "schema.yaml" not in store.repo:
+        store.store(name="schema", node=_ExperimentSchema)
 
 
 def field_type(key: str, root: type = ExperimentConfig) -> type | None:
@@ -119,6 +122,37 @@ def field_type(key: str, root: type = ExperimentConfig) -> type | None:
             return hint if isinstance(hint, type) else None
         cls, depth = hint, depth + 1
     return None
+
+
+def takes_mapping(key: str, root: type = ExperimentConfig) -> bool:
+    """Whether a dotted key of the experiment config holds a mapping (standards, sponsors.eu.affinity)."""
+    cls: Any = root
+    parts = key.lstrip("+~").split(".")
+    depth = 0
+    while depth < len(parts) and dataclasses.is_dataclass(cls):
+        hint = typing.get_type_hints(cls).get(parts[depth])
+        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            hint = args[0] if len(args) == 1 else hint
+        if typing.get_origin(hint) is not dict:
+            cls, depth = hint, depth + 1
+            continue
+        if depth == len(parts) - 1:
+            return True
+        cls, depth = typing.get_args(hint)[1], depth + 2  # past the entry's name
+    return False
+
+
+def refuse_empty_mappings(overrides: list[str]) -> None:
+    """`KEY={}` on a mapping changes nothing (Hydra merges it into the entries already there): refuse
+    it rather than let the user believe the entries are gone."""
+    for o in overrides:
+        key, sep, value = o.partition("=")
+        if sep and value.strip() == "{}" and takes_mapping(key.split("@")[0]):
+            name = key.lstrip("+~")
+            raise ConfigError(f"{name}={{}}: an empty mapping changes nothing, it is merged into the entries "
+                              f"{name} already has; pick a config group without them (sponsors=none, "
+                              "organisations=none) or switch an event off (scenario.events.NAME.enabled=false)")
 
 
 _WHOLE = re.compile(r"^[+-]?\d+\.0*$")
@@ -177,7 +211,30 @@ def to_experiment(cfg: DictConfig | ExperimentConfig) -> ExperimentConfig:
     validate_experiment(exp)
     validate_world(exp.world)
     model_params(exp).validate()
+    check_run_size(exp)
     return exp
+
+
+# A run keeps every replication's tables in memory: about this many bytes per timeseries row
+# (replication x month x option, "all" included), measured with the records and the table copies.
+BYTES_PER_ROW = 1000
+MAX_REPLICATIONS = 10_000_000  # as many as a sweep's runs (experiments/sweeps/spec.py MAX_RUNS)
+
+
+def check_run_size(exp: ExperimentConfig) -> None:
+    """Refuse, before any seed is spawned, more replications than the ceiling or than memory holds."""
+    from .sweeps.spec import MEMORY_SHARE, _bytes, available_memory
+
+    need = BYTES_PER_ROW * exp.replications * exp.scenario.horizon * (len(exp.standards) + 2)
+    size = (f"{exp.replications:,} replications x {exp.scenario.horizon} months would need about {_bytes(need)} "
+            "of memory")
+    if exp.replications > MAX_REPLICATIONS:
+        raise ConfigError(f"replications = {exp.replications}: above the ceiling of {MAX_REPLICATIONS:,} ({size}); "
+                          "use fewer, or a sweep for many runs")
+    free = available_memory() if need > 100e6 else None  # small runs need no look at the machine
+    if free is not None and need > MEMORY_SHARE * free:
+        raise ConfigError(f"replications = {exp.replications}: {size}, more than {MEMORY_SHARE:.0%} of the "
+                          f"{_bytes(free)} available; use fewer")
 
 
 def model_params(exp: ExperimentConfig) -> ModelParams:
@@ -193,6 +250,7 @@ def compose(scenario: str | None = None, overrides: list[str] | tuple[str, ...] 
     from hydra.core.global_hydra import GlobalHydra
 
     register_schema()
+    refuse_empty_mappings(list(overrides))
     overrides = normalise_overrides(list(overrides))
     if scenario is not None:
         overrides.insert(0, f"scenario={scenario}")
@@ -253,6 +311,9 @@ def one_line(err: BaseException) -> str:
     if unknown:
         return unknown
     text = str(err).split("Config search path")[0]
+    override = getattr(err, "override", None)  # Hydra's parse errors name the override only here
+    if isinstance(override, str) and override not in text:
+        text = f"{override}: {text}"
     if cause is not None and str(cause) and str(cause).splitlines()[0] not in text:
         text += "\n" + str(cause)
     lines = [ln.strip() for ln in text.splitlines()]

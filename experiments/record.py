@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from model.params import ConfigError
@@ -133,6 +134,15 @@ def read_run(run_dir: str | Path) -> pd.DataFrame:
     missing = [c for c in ("standard", "month", "adopters") if c not in timeseries.columns]
     if missing:
         raise ConfigError(f"{path}: not the timeseries of an experiments.run run (no column {', '.join(missing)})")
+    options = timeseries[timeseries["standard"].astype(str) != "all"]  # "all" rows hold no adopters
+    months = pd.to_datetime(options["month"], errors="coerce", format="mixed")
+    adopters = pd.to_numeric(options["adopters"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    for column, bad in (("month", months.isna().to_numpy()), ("adopters", ~np.isfinite(adopters))):
+        if bad.any():
+            value = options[column].iloc[int(np.flatnonzero(bad)[0])]
+            shown = repr(value) if isinstance(value, str) else str(value)
+            raise ConfigError(f"{path}: column '{column}' holds {shown}; a run's timeseries holds a month and a "
+                              "finite count of adopters on every standard's row")
     return timeseries
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from model.params import ConfigError
 
-from .config import CONFIG_DIR
+from .config import CONFIG_DIR, normalise_overrides, refuse_empty_mappings
 
 ENV = "CREDENTIAL_RACE_RUN_RECORD"
 DEPTH = 3  # entries recorded below the root: job dir / its entries / inside .hydra
@@ -213,8 +213,9 @@ def _quote(value: str) -> str:
 def resolve(overrides: list[str], multirun: bool) -> tuple[str, str]:
     """(key, absolute directory) Hydra would use for this command: hydra.run.dir, or hydra.sweep.dir with -m.
 
-    Composed the way hydra.main composes (job name "run", overrides as from the shell); sweep
-    overrides are left out of a multirun's master config, as Hydra leaves them out.
+    Composed the way hydra.main composes (job name "run", overrides as from the shell, normalised as
+    the command normalises them: `KEY=5.0` for a whole number, `++` for events); sweep overrides are
+    left out of a multirun's master config, as Hydra leaves them out.
     """
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
@@ -222,13 +223,14 @@ def resolve(overrides: list[str], multirun: bool) -> tuple[str, str]:
     from hydra.types import RunMode
     from omegaconf import OmegaConf
 
+    refuse_empty_mappings(list(overrides))  # a multirun is not checked before this
     key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
     context = (contextlib.nullcontext() if GlobalHydra.instance().is_initialized()  # inside a Hydra app
                else initialize_config_dir(version_base=None, config_dir=str(CONFIG_DIR), job_name="run"))
     with context:
         cfg = GlobalHydra.instance().hydra.compose_config(
-            config_name="config", overrides=list(overrides), run_mode=RunMode.MULTIRUN if multirun else RunMode.RUN,
-            from_shell=True, with_log_configuration=False)
+            config_name="config", overrides=normalise_overrides(list(overrides)),
+            run_mode=RunMode.MULTIRUN if multirun else RunMode.RUN, from_shell=True, with_log_configuration=False)
         previous = HydraConfig.instance().cfg
         HydraConfig.instance().set_config(cfg)  # for ${hydra:...} in the directory
         try:

@@ -51,6 +51,11 @@ CLAIM_OUTCOMES = ("acceptance_reach", "travel_share", "credentialled_share", "fo
                   "win", "fragmentation", "interoperability", "platform_members")
 DIRECTIONS = ("up", "down")
 MAX_HORIZON = 1200  # months (a century): longer horizons are refused before anything is allocated
+MAX_COUNTRIES = 1_000_000  # the largest world; counts of countries (offers, deals a month) stop here too
+# Utility weights and qualities stop here, so every utility stays a finite float whatever the other
+# values (an infinite term would make the choice NaN): a million logit units is far beyond any
+# preference they express (plausible values are below 10).
+MAX_WEIGHT = 1e6
 
 _UTILITY = "utility (logit units)"
 
@@ -71,33 +76,35 @@ class DecisionParams:
     choice_rule: str = "logit"  # "logit", or "linear" (P proportional to max(U, 0): the Polya-urn limit)
     adopters_revise: bool = True  # False: a country that issues a standard never revises (deals aside)
     network_weight: float = param(
-        4.0, label="network weight", unit="utility (all travel accepted)", low=0.0, plausible=(2.0, 8.0),
+        4.0, label="network weight", unit="utility (all travel accepted)", low=0.0, high=MAX_WEIGHT,
+        plausible=(2.0, 8.0),
         why="the numeraire; calibrated against the EU DCC's growth (3.5-5 fit the record)")
     alignment_weight: float = param(
-        1.0, label="alignment weight", unit="utility per alignment", low=0.0, plausible=(0.0, 2.0),
+        1.0, label="alignment weight", unit="utility per alignment", low=0.0, high=MAX_WEIGHT, plausible=(0.0, 2.0),
         why="a home country (alignment 1) then values its sponsor's standard like a quarter of its travel "
             "accepted; 0 removes politics")
     political_similarity: float = param(
-        1.0, label="political similarity", unit="alignment", low=0.0,
+        1.0, label="political similarity", unit="alignment", low=0.0, high=MAX_WEIGHT,
         plausible=(0.0, 2.0), why="alignment from democracy-score similarity (EIU 0-10), on the scale of bloc "
                                   "membership")
     deal_alignment: float = param(
-        0.5, label="deal alignment", unit="alignment per deal", low=0.0, plausible=(0.0, 1.0),
+        0.5, label="deal alignment", unit="alignment per deal", low=0.0, high=MAX_WEIGHT, plausible=(0.0, 1.0),
         why="a signed deal binds politically, at most as much as bloc membership")
     privacy_weight: float = param(
-        2.0, label="privacy weight", unit="utility (surveillance 1, concern 1)", low=0.0,
+        2.0, label="privacy weight", unit="utility (surveillance 1, concern 1)", low=0.0, high=MAX_WEIGHT,
         plausible=(0.5, 4.0),
         why="at 2 (with network weight 4) a central, location-reporting credential costs a full democracy "
             "as much as losing 45% of its travel acceptance; below 0.5 privacy would not have mattered in "
             "the 2021 debates, above 4 no democracy would issue any online credential")
     verification_privacy: float = param(
-        2.0, label="verification privacy", unit="utility (surveillance 1, concern 1)", low=0.0,
+        2.0, label="verification privacy", unit="utility (surveillance 1, concern 1)", low=0.0, high=MAX_WEIGHT,
         plausible=(0.5, 4.0),
         why="the cost of verifying credentials through an online operator that sees each check (recognising "
             "a partner's online standard, joining a platform); same scale as privacy_weight")
     adoption_cost: float = param(
         2.0, label="adoption cost", unit="utility (closed standard, poorest country)",
-        low=0.0, plausible=(2.0, 8.0), why="calibrated (about 4-6 fit the record); the set-up is sunk once adopted")
+        low=0.0, high=MAX_WEIGHT, plausible=(2.0, 8.0),
+        why="calibrated (about 4-6 fit the record); the set-up is sunk once adopted")
     openness_discount: float = param(
         0.5, label="openness discount", unit="share of the set-up cost", low=0.0,
         high=1.0, plausible=(0.25, 0.75), why="open specifications and source (DIVOC, EU DCC) cut, not remove, "
@@ -111,7 +118,7 @@ class DecisionParams:
         why="an endorsement changes no border rule: it is worth at most a small share of acceptance (legitimacy, "
             "easier procurement); the WHO's structural route is its platform, not this bonus")
     switching_cost: float = param(
-        1.0, label="switching cost", unit=_UTILITY, low=0.0, plausible=(0.0, 2.0),
+        1.0, label="switching cost", unit=_UTILITY, low=0.0, high=MAX_WEIGHT, plausible=(0.0, 2.0),
         why="re-issuing certificates and re-training verifiers; below the set-up cost of a new standard")
 
 
@@ -128,10 +135,12 @@ class PairDealParams:
         0.02, label="pair-deal tie", unit="share of travel", low=0.0, high=1.0, plausible=(0.01, 0.1),
         why="only strongly tied pairs (a few percent of either side's travel) negotiate")
     max_per_month: int = param(
-        5, label="pair deals per month", unit="deals", low=0, integer=True, plausible=(0, 10),
+        5, label="pair deals per month", unit="deals", low=0, high=MAX_COUNTRIES, integer=True,
+        plausible=(0, 10),
         why="bilateral health-travel agreements came a handful a month in 2021")
     duration: int = param(
-        12, label="standard-deal lock-in", unit="months", low=0, integer=True, plausible=(6, 24),
+        12, label="standard-deal lock-in", unit="months", low=0, high=MAX_HORIZON, integer=True,
+        plausible=(6, 24),
         why="a partner that adopts a standard by treaty keeps it at least a year")
 
 
@@ -173,7 +182,8 @@ class StandardSpec:
         why="published specification (EU DCC, VDS-NC), open source (DIVOC), closed (China's certificate)")
     verification: str = "offline"  # "online" (issuer's servers see each check) or "offline"
     quality: float = param(
-        0.0, label="intrinsic quality", unit=_UTILITY, plausible=(0.0, 0.0),
+        0.0, label="intrinsic quality", unit=_UTILITY, low=-MAX_WEIGHT, high=MAX_WEIGHT,
+        plausible=(0.0, 0.0),
         why="zero outside theory cases: no standard was intrinsically better for travel")
     initial_adopters: list[str] = field(default_factory=list)  # ISO3 codes or blocs adopting at launch
     initial_share: float = param(
@@ -193,7 +203,7 @@ class SponsorSpec:
         plausible=(0.0, 10.0), why="None: the mean score of its home")
     affinity: dict[str, float] = field(default_factory=dict)  # bloc -> extra alignment, >= 0
     budget: float = param(
-        0.0, label="deal budget", unit="set-up costs", low=0.0,
+        0.0, label="deal budget", unit="set-up costs", low=0.0, high=1e9,
         plausible=(0.0, 100.0),
         why="about 50 equivalence decisions by the EU; a Belt and Road programme of that order")
     incentive: float = param(
@@ -202,16 +212,17 @@ class SponsorSpec:
         why="paying the whole set-up (1) is what a sponsor can plausibly offer; up to 1.5 with sweeteners "
             "such as vaccine doses")
     deals_per_month: int = param(
-        2, label="deals per month", unit="offers", low=0, integer=True, plausible=(0, 6),
+        2, label="deals per month", unit="offers", low=0, high=MAX_COUNTRIES, integer=True, plausible=(0, 6),
         why="the Commission adopted a few equivalence decisions a month in late 2021")
     duration: int = param(
-        12, label="deal lock-in", unit="months", low=0, integer=True, plausible=(6, 24),
+        12, label="deal lock-in", unit="months", low=0, high=MAX_HORIZON, integer=True, plausible=(6, 24),
         why="incentive deals of a year or two")
     strategy: str = "travel_partners"  # travel_partners | aligned | influential | random
     targets: list[str] = field(default_factory=list)  # eligible targets (codes or blocs); empty = all
     start: str = ""  # first month of its deal programme; "" = the standard's launch
     accession_per_month: int = param(
-        0, label="accessions per month", unit="equivalence decisions", low=0, integer=True, plausible=(0, 6),
+        0, label="accessions per month", unit="equivalence decisions", low=0, high=MAX_COUNTRIES, integer=True,
+        plausible=(0, 6),
         why="0 = no open trust network; the EU connected about 48 third countries in two years (2-4 a month "
             "at its peak)")
     accession_start: str = ""  # first month it admits accessions; "" = its programme's start
@@ -267,7 +278,7 @@ class WinRule:
         why="above what any sponsor's home bloc carries on its own (the EEA about 30% of world trips, China "
             "16%, the US 11%): winning takes recognition well beyond home")
     lead: float = param(
-        1.5, label="win lead", unit="x runner-up", low=1.0, plausible=(1.25, 2.5),
+        1.5, label="win lead", unit="x runner-up", low=1.0, high=1e6, plausible=(1.25, 2.5),
         why="a winner clearly leads, accepted on half as many trips again as any rival; two standards "
             "bridged or level with each other share the field")
     month: str = ""  # judged at this month; "" = the last month
@@ -330,7 +341,7 @@ class WorldParams:
     region_factor: float = param(1.5, label="gravity: region factor", unit="multiplier", low=0.0, high=100.0,
                                  plausible=(1.0, 3.0), why="travel within a region beyond distance")
     graph: str = "complete"  # synthetic: one of GRAPHS
-    n: int = param(100, label="countries", unit="countries", low=2, high=1_000_000, integer=True,
+    n: int = param(100, label="countries", unit="countries", low=2, high=MAX_COUNTRIES, integer=True,
                    plausible=(10, 10_000), why="synthetic worlds for theory")
     mean_degree: float = param(6.0, label="mean degree", unit="ties per country", low=0.0, low_open=True,
                                high=1_000_000, plausible=(1.0, 50.0), why="synthetic worlds for theory")
@@ -389,7 +400,7 @@ class ModelParams:
             if sp.start and months_between(launch, sp.start) < 0:
                 raise ConfigError(f"{where}.start: {sp.start} is before {sp.standard}'s launch {launch}")
             for bloc, w in sp.affinity.items():
-                check_number(w, ParamInfo("affinity", "alignment", low=0.0), f"{where}.affinity.{bloc}")
+                check_number(w, ParamInfo("affinity", "alignment", 0.0, MAX_WEIGHT), f"{where}.affinity.{bloc}")
         for key, org in self.organisations.items():
             check_fields(org, f"organisations.{key}")
         sc = self.scenario

@@ -8,6 +8,7 @@ model on the embedded data, from a user's flow table, or from a synthetic graph.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -96,9 +97,14 @@ def _read_rows(path: Path, key: str) -> list[dict]:
         raise ConfigError(f"{key}: no such file '{path}'")
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            return list(csv.DictReader(fh))
+            text = fh.read()
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not a UTF-8 text CSV (byte {err.start}: {err.reason}); save it as UTF-8") from None
+    if "\x00" in text:  # valid UTF-8, but no text file holds NUL: UTF-16 without a byte-order mark, or binary
+        raise ConfigError(f"{path}: not a UTF-8 text CSV (NUL at character {text.index(chr(0))}: UTF-16 or binary); "
+                          "save it as UTF-8")
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as err:
         raise ConfigError(f"{path}: not a readable CSV ({err})") from None
 
@@ -191,7 +197,9 @@ def read_flows(path: str | Path, index: dict[str, int]) -> np.ndarray:
     """Read a flow table (origin, destination, flow); bad rows raise ConfigError naming the file."""
     path = Path(path)
     rows = _read_rows(path, "world.flows_file")
-    missing = [c for c in ("origin", "destination", "flow") if not rows or c not in rows[0]]
+    if not rows:
+        raise ConfigError(f"{path}: no rows; expected columns origin, destination, flow")
+    missing = [c for c in ("origin", "destination", "flow") if c not in rows[0]]
     if missing:
         raise ConfigError(f"{path}: missing columns {', '.join(missing)}; required: origin, destination, flow")
     flows = np.zeros((len(index), len(index)))
@@ -216,7 +224,9 @@ def _normalise(flows, use_sparse: bool, source: str = "world"):
     """Row-normalise flows to travel shares and compute each country's share of world travel.
 
     Flows are first divided by their largest value, so neither huge (1e308) nor subnormal values
-    overflow or vanish when rows are summed."""
+    overflow or vanish when rows are summed; a row whose sum is still subnormal (its flows are tiny
+    next to the largest) is divided by its own largest flow before it is normalised, as 1 / its sum
+    would overflow."""
     if sparse.issparse(flows):
         flows = flows.tocsr().astype(float)
         top = flows.data.max() if flows.nnz else 0.0
@@ -231,7 +241,18 @@ def _normalise(flows, use_sparse: bool, source: str = "world"):
     total = out.sum()
     if not total > 0 or not np.isfinite(total):
         raise ConfigError(f"{source}: the travel flows are all zero; no two distinct countries are tied")
-    inv = np.divide(1.0, out, out=np.zeros_like(out), where=out > 0)
+    small = (out > 0) & (out < np.finfo(float).tiny)
+    rows = out
+    if small.any():  # other rows are divided by 1.0 here, which leaves them exactly as they were
+        if sparse.issparse(flows):
+            divisor = np.where(small, np.asarray(flows.max(axis=1).todense()).ravel(), 1.0)
+            flows = flows.copy()
+            flows.data = flows.data / np.repeat(divisor, np.diff(flows.indptr))
+            rows = np.asarray(flows.sum(axis=1)).ravel()
+        else:
+            flows = flows / np.where(small, flows.max(axis=1), 1.0)[:, None]
+            rows = flows.sum(axis=1)
+    inv = np.divide(1.0, rows, out=np.zeros_like(rows), where=rows > 0)
     if sparse.issparse(flows):
         travel = sparse.diags(inv) @ flows
         travel = travel.tocsr() if use_sparse else travel.toarray()
@@ -257,11 +278,12 @@ def from_countries(p: WorldParams) -> World:
         flows = read_flows(p.flows_file, index)
         source = p.flows_file
     else:
-        with np.errstate(over="ignore", under="ignore"):
+        with np.errstate(all="ignore"):  # checked just below
             flows = gravity_flows(cols, p)
         if not np.isfinite(flows).all():
-            raise ConfigError(f"{path}: the gravity flows overflow; check gdp_usd and population, and the "
-                              "world.*_exponent values")
+            raise ConfigError(f"{path}: the gravity flows overflow; check gdp_usd and population, the "
+                              "world.*_exponent values and world.min_distance_km (capitals closer than it count "
+                              "as that far apart)")
         source = f"{path} (gravity flows; world.min_distance_km={p.min_distance_km:g})"
     use_sparse = p.sparse if p.sparse is not None else _density(flows) < 0.05
     travel, weight = _normalise(flows, use_sparse, source)

@@ -86,7 +86,7 @@ def test_who_platform_levers_replace_the_scenario_platform():
 @pytest.mark.parametrize(("keywords", "message"), [
     ({"rationality": -1}, "decision.rationality = -1.0: must be a finite number >= 0 (or inf)"),
     ({"scenario_name": "nope"}, "scenario_name: unknown scenario 'nope'; known: belt_and_road_deals,"),
-    ({"eu_budget": -3}, "sponsors.eu.budget = -3.0: must be a finite number >= 0"),
+    ({"eu_budget": -3}, "sponsors.eu.budget = -3.0: must be a finite number in [0, 1,000,000,000]"),
     ({"us_strategy": "bribes"}, "sponsors.us.strategy = 'bribes': must be one of travel_partners"),
     ({"who_platform": "xx"}, "scenario.events.who_platform.standard: unknown standard 'xx'"),
     ({"who_platform_month": "2030-01"}, "2030-01 is outside the horizon 2021-01..2023-12"),

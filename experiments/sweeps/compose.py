@@ -18,13 +18,14 @@ from pathlib import Path
 
 import yaml
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from model.params import ConfigError
 
 from ..config import CONFIG_DIR, ExperimentConfig, compose, model_params, register_schema, to_experiment
 from ..outcomes import Outcome, default_outcomes, parse_all
 from .keys import check_parameters
-from .spec import SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
+from .spec import SweepFile, SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
 
 # What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications", "outcomes")
@@ -151,6 +152,10 @@ def compose_spec(overrides: list[str]) -> SweepSpec:
     `sweep.parameters={KEY: {...}}` merges into the named sweep's parameters: it adds KEY or
     changes the fields given (Hydra would refuse a new KEY without `++`, so it is added here).
     """
+    for o in overrides:
+        if o.lstrip("+").startswith("sweep.parameters=") and o.partition("=")[2].strip() == "{}":
+            raise ConfigError("sweep.parameters={}: an empty mapping changes nothing, it is merged into the named "
+                              "sweep's parameters; give a key to sweep: sweep.parameters={KEY: {low: ..., high: ...}}")
     overrides = [f"++{o}" if o.startswith("sweep.parameters=") else o for o in overrides]
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -162,7 +167,13 @@ def compose_spec(overrides: list[str]) -> SweepSpec:
     else:
         with initialize_config_dir(version_base=None, config_dir=str(CONFIG_DIR)):
             cfg = hydra_compose(config_name="sweep_config", overrides=list(overrides))
-    return OmegaConf.to_object(cfg).sweep
+    # re-merged onto the schema: a key it lacks (even one appended with +sweep.KEY=...) raises, naming it
+    try:
+        return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(SweepFile), OmegaConf.to_container(cfg))).sweep
+    except OmegaConfBaseException as err:
+        key = getattr(err, "full_key", "") or ""
+        message = str(err).splitlines()[0]
+        raise ConfigError(f"{key}: {message}" if key and key not in message else message) from None
 
 
 def load_sweep(overrides: list[str]) -> Sweep:

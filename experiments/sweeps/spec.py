@@ -71,7 +71,9 @@ def register_sweep_schema() -> None:
     """Make the schema available to configs/sweep_config.yaml as the `sweep_schema` default."""
     from hydra.core.config_store import ConfigStore
 
-    ConfigStore.instance().store(name="sweep_schema", node=SweepFile)
+    store = ConfigStore.instance()
+    if "sweep_schema.yaml" not in store.repo:  # once per process, as experiments.config.register_schema
+        store.store(name="sweep_schema", node=SweepFile)
 
 
 # A sweep larger than this is refused before its design is built: at about 50 runs/s (two cores,

@@ -115,7 +115,10 @@ class ResultsFolder:
 
     def open(self, manifest: dict, design: pd.DataFrame, config_yaml: Callable[[], str]) -> None:
         """Create or reopen the folder: take the lock, write what a new sweep needs, drop stale temp files."""
-        self.chunks.mkdir(parents=True, exist_ok=True)
+        try:
+            self.chunks.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"sweep.output: cannot create '{self.path}' ({err.strerror or err})") from None
         self._lock = open(self.path / ".lock", "w")  # noqa: SIM115 (held until close)
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

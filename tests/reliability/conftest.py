@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import psutil
 import pytest
 
@@ -77,3 +81,33 @@ def interrupted_sweep(overrides, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run_sweep(load_sweep(overrides))
     monkeypatch.setattr(runner, "run_batch", real)
+
+
+def assert_finite_outputs(folder: Path) -> None:
+    """Every number written is finite; a column may be empty only on the kind of row it does not apply to."""
+    ts = pd.read_parquet(folder / "timeseries.parquet")
+    overall = ts["standard"] == "all"
+    for rows, required in ((ts[~overall], ("adopters", "travel_share", "acceptance_reach")),
+                           (ts[overall], ("interoperability", "hhi", "deals"))):
+        for column in rows.select_dtypes("number"):
+            values = rows[column].to_numpy(dtype="float64", na_value=np.nan)
+            if column in required or not np.isnan(values).all():
+                assert np.isfinite(values).all(), f"timeseries.parquet: {column} = {values[~np.isfinite(values)][:3]}"
+    countries = pd.read_parquet(folder / "countries.parquet")
+    for column in countries.select_dtypes("number"):
+        assert np.isfinite(countries[column].to_numpy(dtype="float64")).all(), f"countries.parquet: {column}"
+
+    def refuse(constant):
+        raise AssertionError(f"summary.json holds {constant}")
+
+    def walk(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, float):
+            assert math.isfinite(node)
+
+    walk(json.loads((folder / "summary.json").read_text(), parse_constant=refuse))
