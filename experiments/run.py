@@ -4,8 +4,10 @@ Hydra composes configs/config.yaml with the overrides; the run directory (hydra.
 .hydra/ (resolved config and overrides), timeseries.parquet, countries.parquet, summary.json and
 the plots. A bad config is reported in one line before any run directory is made. A run that
 fails removes what it added to its directory and nothing else (see rundir.py). Under Hydra
-multirun (`-m`) a failing job does the same in its own directory and reports its error in one
-line; the other jobs still run, and the command exits non-zero at the end.
+multirun (`-m`) every job's config is checked before any job runs, so bad input in one job is one
+line naming the job, exit 2, nothing written; a job that fails while running does the same in its
+own directory and reports its error in one line; the other jobs still run, and the command exits
+non-zero at the end.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from model.params import add_months
+from model.params import ConfigError, add_months
 
 from . import runner
-from .cli import guard
+from .cli import INPUT_ERRORS, guard, message
 from .config import CONFIG_DIR, ExperimentConfig, compose, normalise_overrides, register_schema, to_experiment
 from .output import write_results
 from .record import compare, format_table
@@ -56,6 +58,10 @@ def help_text() -> str:
                   "scenario=china_route decision.privacy_weight=2 workers=2"])
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
+# the options Hydra's own parser takes (hydra/_internal/utils.py get_args_parser); the rest is refused in one line
+HYDRA_FLAGS = ("-h", "--help", "--hydra-help", "--version", "-c", "--cfg", "--resolve", "-p", "--package", "-r",
+               "--run", "-m", "--multirun", "-sc", "--shell-completion", "-cp", "--config-path", "-cn",
+               "--config-name", "-cd", "--config-dir", "--experimental-rerun", "-i", "--info")
 _run_dir: RunDir | None = None  # the record of a plain run's directory, while main() runs it
 
 
@@ -69,6 +75,30 @@ def check(overrides: list[str]) -> ExperimentConfig:
     model_from(exp, replication_seeds(exp.seed, 1)[0])
     bounded(exp)
     return exp
+
+
+def jobs_of(overrides: list[str]) -> list[list[str]]:
+    """The jobs a multirun will launch: Hydra's basic sweeper expands each `KEY=A,B` into one job per
+    value (the product over keys); HydraException on a malformed sweep."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    own = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    parsed = OverridesParser.create().parse_overrides(own)
+    return [job for batch in BasicSweeper.split_arguments(parsed, None) for job in batch]
+
+
+def check_jobs(overrides: list[str]) -> None:
+    """Check every job of a multirun before any runs: bad input in one job stops them all, in one line
+    that names the job."""
+    jobs = jobs_of(overrides)
+    for k, job in enumerate(jobs):
+        try:
+            check(job)
+        except (*INPUT_ERRORS, OSError) as err:
+            if len(jobs) == 1:
+                raise
+            raise ConfigError(f"multirun job {k} of {len(jobs)} ({' '.join(job)}): {message(err)}") from None
 
 
 def bounded(exp: ExperimentConfig) -> ExperimentConfig:
@@ -118,13 +148,20 @@ def main(argv: list[str] | None = None) -> None:
         print(help_text())
         return
     register_schema()
+    unknown = [a for a in argv if a.startswith("-") and a.split("=")[0] not in HYDRA_FLAGS]
+    if unknown:
+        print(f"error: {unknown[0]}: unknown option; run takes KEY=VALUE overrides, -m/--multirun, --cfg job, "
+              "--info and --help (credential-race run --help)", file=sys.stderr)
+        sys.exit(2)
     flags = {a for a in argv if a.startswith("-")}
     multirun = bool(flags) and flags <= set(MULTIRUN_FLAGS)
     record, published = None, None
     if not flags or multirun:  # check, then make the run directory ourselves, before Hydra does
         overrides = [a for a in argv if a not in MULTIRUN_FLAGS]
         with guard(checking=True):
-            if not multirun:
+            if multirun:
+                check_jobs(overrides)
+            else:
                 check(overrides)
             key, directory = resolve(overrides, multirun)
             record = RunDir.prepare(directory, key)

@@ -146,3 +146,13 @@ def test_cli_cfg_job_prints_resolved_yaml_and_makes_no_run_dir(tmp_path):
     assert "hydra" not in printed
     assert not (tmp_path / "outputs").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_option_is_one_line_naming_it(tmp_path):
+    proc = subprocess.run([PYTHON, "-m", "experiments.run", "--bogus", "scenario=china_route"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "error: --bogus: unknown option; run takes KEY=VALUE overrides, -m/--multirun, --cfg job, --info and "
+        "--help (credential-race run --help)"]
+    assert list(tmp_path.iterdir()) == []

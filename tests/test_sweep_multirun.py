@@ -33,13 +33,14 @@ def test_experiments_run_multirun_with_a_launcher_runs_every_job(tmp_path, launc
 
 
 @pytest.mark.parametrize("launcher", ["basic", "joblib"])
-def test_a_failing_multirun_job_leaves_the_others_running_and_exits_non_zero(tmp_path, launcher):
-    command = [sys.executable, "-m", "experiments.run", "-m", "decision.revision_rate=2,0.5", *TINY,
-               f"hydra.sweep.dir={tmp_path}"]
+def test_bad_input_in_one_multirun_job_stops_all_before_any_runs(tmp_path, launcher):
+    command = [sys.executable, "-m", "experiments.run", "-m", "decision.revision_rate=0.5,2", *TINY,
+               f"hydra.sweep.dir={tmp_path / 'sweep'}"]
     if launcher == "joblib":
         command += ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert done.returncode != 0
-    assert "error: decision.revision_rate" in done.stderr  # the failing job's one-line error
-    assert not (tmp_path / "0").exists()  # the failed first job left nothing behind
-    assert (tmp_path / "1" / "summary.json").is_file()  # and the job after it still ran to the end
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: multirun job 1 of 2 (decision.revision_rate=2 "), lines
+    assert "decision.revision_rate = 2" in lines[0]
+    assert not (tmp_path / "sweep").exists() and sorted(p.name for p in tmp_path.iterdir()) == []
