@@ -108,6 +108,7 @@ def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, s
     from model import describe
 
     names = {sid: s.name or sid for sid, s in base.standards.items()}
+    owners = {"standards": names, "sponsors": {sid: s.name or sid for sid, s in base.sponsors.items()}}
     out: dict[str, tuple[str, str]] = {}
     keys = set(spec.uncertainties) | {k for s in spec.strategies.values() for k in s.levers}
     keys |= {t.lever for t in spec.thresholds.values()}
@@ -116,8 +117,8 @@ def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, s
         if info is not None:
             prefix = ""
             parts = key.split(".")
-            if parts[0] in ("standards", "sponsors") and len(parts) > 2:
-                prefix = f"{parts[1]}: "
+            if parts[0] in owners and len(parts) > 2:
+                prefix = f"{owners[parts[0]].get(parts[1], parts[1])}: "
             # a unit that reads after a number ("12 set-up costs"); scales and utilities go unsaid
             silent = ("utility", "0", "1 /", "weight", "share of the", "alignment")
             unit = "" if info.unit.startswith(silent) else info.unit
@@ -126,7 +127,8 @@ def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, s
             out[key] = (f"event {key.split('.')[2]}: {key.split('.')[-1]}", "")
         elif key.split(".")[0] in ("standards", "sponsors", "organisations") and key.count(".") >= 2:
             parts = key.split(".")  # a choice without a number's metadata (a standard's verification, say)
-            out[key] = (f"{parts[1]}: {' '.join(parts[2:]).replace('_', ' ')}", "")
+            owner = owners.get(parts[0], {}).get(parts[1], parts[1])
+            out[key] = (f"{owner}: {' '.join(parts[2:]).replace('_', ' ')}", "")
     for name in {*spec.outcomes, *spec.counterfactual_outcomes, *(s.outcome for s in spec.strategies.values())}:
         measure, _, rest = name.partition(".")
         standard = names.get(rest.split("@")[0], rest)
@@ -135,6 +137,11 @@ def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, s
                  "foreign_adopters": f"foreign adopters of {standard}", "travel_share": f"travel carrying {standard}",
                  "fragmented": "no standard wins", "fragmentation": "trips with a refused credential"}
         out[name] = (words.get(measure, name), "")
+    for sid, name in names.items():  # a tipping point is named by its standard
+        out.setdefault(sid, (name, ""))
+    for sid, strategy in spec.strategies.items():  # whose strategy: a sponsor's name, or what it is for
+        purpose = strategy.note.split(" (")[0]
+        out.setdefault(sid, (owners["sponsors"].get(sid) or purpose[:1].upper() + purpose[1:] or sid, ""))
     return out
 
 

@@ -114,7 +114,8 @@ class Threshold:
         what, lever = label_of(self.standard, labels), label_of(self.lever, labels)
         start = f" (starting from {self.start})" if self.start else ""
         if not self.crosses:
-            return f"{what}{start}: no tipping point along {lever}: {self.reason}."
+            reason = self.reason.replace(f"P({self.outcome})", f"P({label_of(self.outcome, labels)})")
+            return f"{what}{start}: no tipping point along {lever}: {reason}."
         side = "above" if self.direction == "rises" else "below"
         text = (f"{what}{start}: more likely than not once {lever} is {side} "
                 f"{with_unit(self.threshold, self.lever, labels)} ({self.level:.0%} interval "

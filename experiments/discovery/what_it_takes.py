@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 from .declare import Labels, Parameter, Simulator, Value, label_of, parameter_names
 from .evaluate import common_seeds, run_design
 from .intervals import wilson
-from .words import format_table, number, with_unit
+from .words import format_table, number, setting
 
 Cost = Callable[[dict[str, Value]], float]
 MIN_SAVING = 1e-3  # the trim stops bisecting a lever when what is left to save is below this share of the cost
@@ -84,14 +84,15 @@ class Strategy:
                 "lower": self.lower, "upper": self.upper}
 
     def describe(self, labels: Labels | None = None) -> str:
-        setting = ", ".join(f"{label_of(k, labels)} = {with_unit(v, k, labels) if not isinstance(v, str) else v}"
-                            for k, v in self.levers.items())
+        levers = ", ".join(f"{label_of(k, labels)} = {setting(v, k, labels)}" for k, v in self.levers.items())
         what = label_of(self.outcome, labels)
         chance = (f"P = {self.win_probability:.2f} (95% interval {self.lower:.2f} to {self.upper:.2f})")
         if self.reached:
             return f"{label_of(self.sponsor, labels)}: the cheapest strategy found that gives {what} P >= " \
-                   f"{self.target:g} costs {number(self.cost)}: {setting}; {chance}. Search: {self.budget}."
-        return f"{label_of(self.sponsor, labels)}: {self.message} ({setting}). Search: {self.budget}."
+                   f"{self.target:g} costs {number(self.cost)}: {levers}; {chance}. Search: {self.budget}."
+        return (f"{label_of(self.sponsor, labels)}: nothing within the budget reached P({what}) >= {self.target:g}; "
+                f"the best found reaches {self.win_probability:.2f} [{self.lower:.2f}, {self.upper:.2f}] at cost "
+                f"{number(self.cost)} ({levers}). Search: {self.budget}.")
 
     def __str__(self) -> str:
         return (f"What it takes for {self.outcome} ({self.sponsor}): {self.message}\n"

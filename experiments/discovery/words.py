@@ -24,12 +24,27 @@ def with_unit(value: float, key: str, labels: Labels | None) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
+def choice(value) -> str:
+    """A categorical value as the command line writes it: 'true'/'false' for a switch, else as it is."""
+    if isinstance(value, (bool, np.bool_)) or value in ("True", "False"):  # a table may hold a switch as text
+        return str(value).lower()
+    return str(value)
+
+
+def setting(value, key: str, labels: Labels | None) -> str:
+    """A lever's value in words: a switch or a named choice as written on the command line, a number
+    with its unit."""
+    if isinstance(value, (bool, np.bool_, str)):
+        return choice(value)
+    return with_unit(value, key, labels)
+
+
 def format_bound(key: str, kind: str, lower, upper, labels: Labels | None = None) -> str:
     """One restricted dimension of a box in words: 'privacy weight < 1.2', 'bloc is EU or BRI'."""
     name = label_of(key, labels)
     if kind == "categorical":
-        values = list(lower)
-        return f"{name} is {values[0]}" if len(values) == 1 else f"{name} is {', '.join(map(str, values[:-1]))} " \
+        values = [choice(v) for v in lower]
+        return f"{name} is {values[0]}" if len(values) == 1 else f"{name} is {', '.join(values[:-1])} " \
                                                                   f"or {values[-1]}"
     has_lower, has_upper = not math.isnan(lower), not math.isnan(upper)
     if has_lower and has_upper:

@@ -124,3 +124,29 @@ def test_rewriting_an_existing_report_replaces_it(tmp_path, results):
     assert pd.read_csv(folder / "boxes.csv").empty and len(pd.read_csv(folder / "thresholds.csv")) == 1
     assert [p.name for p in (folder / "figures").iterdir()] == ["threshold_0_decision_rationality.png"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_switches_and_choices_read_as_on_the_command_line():
+    """A switch is 'true'/'false' (never '1' or 'False') in boxes and in what it takes; numbers keep
+    their units."""
+    from experiments.discovery.what_it_takes import Strategy
+    from experiments.discovery.words import format_bound
+
+    labels = {"budget": ("deal budget", "set-up costs")}
+    assert format_bound("platform", "categorical", {False}, None) == "platform is false"
+    assert format_bound("standard", "categorical", ["divoc", "shc"], None) == "standard is divoc or shc"
+    found = Strategy(sponsor="china", outcome="win", levers={"platform": np.True_, "checks": "offline", "budget": 3.5},
+                     cost=28.5, win_probability=0.6, lower=0.45, upper=0.74, reached=True, target=0.5, message="",
+                     candidates=pd.DataFrame(), confirmed=pd.DataFrame(), budget="4 x 2")
+    text = found.describe(labels)
+    assert "platform = true, checks = offline, deal budget = 3.5 set-up costs;" in text
+
+
+def test_a_tipping_point_names_its_standard_and_outcome_in_words():
+    labels = {"eu_dcc": ("EU DCC", ""), "win.eu_dcc": ("EU DCC wins", ""), "x": ("openness", "")}
+    none = Threshold(standard="eu_dcc", outcome="win.eu_dcc", lever="x", start="", low=0.0, high=1.0, log=False,
+                     threshold=float("nan"), lower=float("nan"), upper=float("nan"), direction="rises",
+                     reason="P(win.eu_dcc) stays above 1/2 across [0, 1]", note="", curve=pd.DataFrame(),
+                     intercept=float("nan"), slope=float("nan"), runs=pd.DataFrame(), level=0.95)
+    assert none.describe(labels) == ("EU DCC: no tipping point along openness: "
+                                     "P(EU DCC wins) stays above 1/2 across [0, 1].")
