@@ -149,8 +149,9 @@ def format_summary(summary: dict, out_dir: str | None = None) -> str:
     if summary["platform_members"]["median"] > 0:
         lines.append(f"Platform members (median): {summary['platform_members']['median']:.0f}")
     if summary["calibration"]["ensemble"]:
-        lines.append(f"Parameters: {summary['calibration']['parameter_sets_drawn']} calibrated parameter sets "
-                     f"drawn from {summary['calibration']['ensemble']}")
+        lines.append(f"Parameters: each replication draws a calibrated set from {summary['calibration']['ensemble']} "
+                     f"({summary['calibration']['parameter_sets_drawn']} distinct in {summary['replications']} "
+                     "replications)")
     if summary["outside_plausible_range"]:
         lines.append("Outside their documented plausible range: " + "; ".join(summary["outside_plausible_range"]))
     if out_dir:
