@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from .declare import Labels, Outcome, Simulator, Value, label_of
 from .evaluate import check_outcome, run_design
 from .intervals import bootstrap_mean, paired_proportions, paired_t
-from .words import format_table, number
+from .words import format_table, number, panels, wrapped
 
 COLUMNS = ["scenario", "outcome", "baseline", "value", "difference", "lower", "upper"]
 METHODS = ("t", "bootstrap")
@@ -74,16 +74,18 @@ class Counterfactuals:
     def figure(self, labels: Labels | None = None) -> Figure:
         """A forest plot: each scenario's difference and interval, one panel per outcome."""
         outcomes = list(dict.fromkeys(self.table["outcome"]))
-        fig = Figure(figsize=(4.5 * len(outcomes), 0.6 * self.table["scenario"].nunique() + 1.8),
+        columns = min(len(outcomes), 4)
+        rows = -(-len(outcomes) // columns)
+        fig = Figure(figsize=(4.2 * columns, rows * (0.35 * self.table["scenario"].nunique() + 1.8)),
                      layout="constrained")
-        for ax, outcome in zip(np.atleast_1d(fig.subplots(1, len(outcomes))), outcomes, strict=True):
+        for ax, outcome in zip(panels(fig, len(outcomes), columns), outcomes, strict=True):
             rows = self.table[self.table["outcome"] == outcome]
             y = np.arange(len(rows))
             ax.errorbar(rows["difference"], y, xerr=[rows["difference"] - rows["lower"],
                                                      rows["upper"] - rows["difference"]], fmt="o")
             ax.axvline(0, color="grey", lw=0.8)
             ax.set_yticks(y, [label_of(s, labels) for s in rows["scenario"]])
-            ax.set(xlabel="difference from the baseline", title=label_of(outcome, labels))
+            ax.set(xlabel="difference from the baseline", title=wrapped(label_of(outcome, labels)))
         return fig
 
 

@@ -175,15 +175,16 @@ class BoxResult:
     def figure(self, labels: Labels | None = None) -> Figure:
         """Left: the coverage-density trade-off (chosen box ringed). Right: the box's limits on each
         restricted dimension's range, with the 5-95% spread of each bound over the resamples."""
-        fig = Figure(figsize=(10, 4), layout="constrained")
-        left, right = fig.subplots(1, 2)
+        fig = Figure(figsize=(12, 4.5), layout="constrained")
+        fig.suptitle(f"PRIM: {label_of(self.outcome, labels)}")
+        left, right = fig.subplots(1, 2, width_ratios=[1, 1.3])
         t = self.trajectory
         points = left.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18)
         left.scatter([self.coverage], [self.density], s=140, facecolors="none", edgecolors="red",
                      label=f"chosen (step {self.chosen})")
         left.axhline(self.density_target, color="grey", lw=0.8, ls="--")
         left.set(xlabel="coverage", ylabel="density", xlim=(0, 1.05), ylim=(0, 1.05),
-                 title=f"PRIM trade-off: {label_of(self.outcome, labels)}")
+                 title="coverage-density trade-off")
         left.legend(loc="lower left")
         fig.colorbar(points, ax=left, label="restricted dimensions")
         numeric = self.limits[self.limits["kind"] == "numeric"]
@@ -199,7 +200,8 @@ class BoxResult:
                 if np.isfinite(q05):
                     right.plot([(q05 - low) / scale, (q95 - low) / scale], [y, y], color="black", lw=2)
         right.set_yticks(range(len(numeric)), [label_of(d, labels) for d in numeric["dimension"]])
-        right.set(xlim=(0, 1), xlabel="share of the range", title="box limits (black: 5-95% over resamples)")
+        right.set(xlim=(0, 1), xlabel="share of the range",
+                  title="numeric box limits\n(black: 5-95% of each bound over resamples)")
         return fig
 
 

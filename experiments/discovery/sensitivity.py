@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from .declare import Labels, Outcome, Parameter, Simulator, Value, label_of, parameter_names
 from .evaluate import check_outcome, design_from_unit, point_means, run_design
-from .words import format_table
+from .words import format_table, panels, wrapped
 
 COLUMNS = ["outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma",
            "note"]
@@ -178,8 +178,10 @@ class SensitivityResult:
     def figure(self, labels: Labels | None = None) -> Figure:
         """Per outcome: S1 and ST bars with their intervals (Sobol), or mu_star against sigma (Morris)."""
         outcomes = list(dict.fromkeys(self.indices["outcome"]))
-        fig = Figure(figsize=(5 * len(outcomes), 3.5), layout="constrained")
-        for ax, outcome in zip(np.atleast_1d(fig.subplots(1, len(outcomes))), outcomes, strict=True):
+        columns = min(len(outcomes), 2)
+        height = 0.45 * self.indices.groupby("outcome")["parameter"].nunique().max() + 1.8
+        fig = Figure(figsize=(6.5 * columns, height * -(-len(outcomes) // columns)), layout="constrained")
+        for ax, outcome in zip(panels(fig, len(outcomes), columns), outcomes, strict=True):
             rows = self.indices[self.indices["outcome"] == outcome]
             names = [label_of(p, labels) for p in rows["parameter"]]
             if self.method == "sobol":
@@ -188,13 +190,13 @@ class SensitivityResult:
                 ax.barh(y - 0.2, rows["S1"], 0.4, xerr=rows["S1_conf"], label="S1 (first order)", color="tab:orange")
                 ax.set_yticks(y, names)
                 ax.set(xlabel="share of variance", xlim=(min(0, rows["S1"].min() - 0.05), 1.05))
-                ax.legend(loc="lower right", fontsize=7)
+                ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, fontsize=7, frameon=False)
             else:
                 ax.errorbar(rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o")
                 for x, s, n in zip(rows["mu_star"], rows["sigma"], names, strict=True):
                     ax.annotate(n, (x, s), fontsize=7, xytext=(3, 3), textcoords="offset points")
                 ax.set(xlabel="mu* (mean |elementary effect| per full range)", ylabel="sigma")
-            ax.set_title(label_of(outcome, labels))
+            ax.set_title(wrapped(label_of(outcome, labels)))
         return fig
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,20 @@ def setting(value, key: str, labels: Labels | None) -> str:
     if isinstance(value, (bool, np.bool_, str)):
         return choice(value)
     return with_unit(value, key, labels)
+
+
+def wrapped(text: str, width: int = 38) -> str:
+    """A panel title on as many lines as it needs, so that neighbouring titles never overlap."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def panels(fig, n: int, columns: int) -> list:
+    """`n` axes on `fig` in rows of at most `columns`; the unused cells of the last row are removed."""
+    rows = -(-n // columns)
+    axes = list(np.atleast_1d(fig.subplots(rows, min(n, columns))).ravel())
+    for ax in axes[n:]:
+        ax.remove()
+    return axes[:n]
 
 
 def format_bound(key: str, kind: str, lower, upper, labels: Labels | None = None) -> str:
