@@ -191,11 +191,16 @@ class SensitivityResult:
                 ax.set_yticks(y, names)
                 ax.set(xlabel="share of variance", xlim=(min(0, rows["S1"].min() - 0.05), 1.05))
                 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, fontsize=7, frameon=False)
-            else:
-                ax.errorbar(rows["mu_star"], rows["sigma"], xerr=rows["mu_star_conf"], fmt="o")
-                for x, s, n in zip(rows["mu_star"], rows["sigma"], names, strict=True):
-                    ax.annotate(n, (x, s), fontsize=7, xytext=(3, 3), textcoords="offset points")
-                ax.set(xlabel="mu* (mean |elementary effect| per full range)", ylabel="sigma")
+            else:  # ranked bars: mu* (how much) with its interval, sigma (how unevenly: interactions)
+                order = np.argsort(rows["mu_star"].to_numpy(), kind="stable")
+                ranked = rows.iloc[order]
+                y = np.arange(len(ranked))
+                ax.barh(y, ranked["mu_star"], 0.6, xerr=ranked["mu_star_conf"], color="tab:blue",
+                        label="mu* (mean |elementary effect|)")
+                ax.plot(ranked["sigma"], y, "D", color="black", ms=4, label="sigma (spread: interactions)")
+                ax.set_yticks(y, [names[i] for i in order])
+                ax.set(xlabel="effect over the parameter's range", xlim=(0, None))
+                ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2, fontsize=7, frameon=False)
             ax.set_title(wrapped(label_of(outcome, labels)))
         return fig
 
