@@ -210,6 +210,45 @@ def plot_event_timeline(events: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
+# how each kind of claimed outcome reads on its own axis (the measure before the first dot)
+CLAIM_AXES = {"win": "P(win): difference", "lose": "P(not winning): difference",
+              "foreign_adopters": "foreign adopters: difference (countries)",
+              "acceptance_reach": "acceptance reach: difference (share of world trips)",
+              "travel_share": "travel carried: difference (share of world trips)",
+              "platform_members": "platform members: difference (countries)",
+              "fragmented": "P(no winner): difference", "fragmentation": "fragmentation: difference (share of trips)"}
+
+
+def plot_claims(claims: pd.DataFrame, *, standard_names: dict[str, str] | None = None, title: str = "") -> Figure:
+    """A forest plot of scenario claims (experiments.scenarios.paired_differences): each claim's
+    paired difference from its baseline with its interval, one panel per kind of outcome (their
+    units differ); a claim that holds (its interval on the claimed side of zero) in colour, one that
+    does not in grey."""
+    _require(claims, ("scenario", "outcome", "difference", "lower", "upper", "holds"), "claims")
+    names = standard_names or {}
+    measure = claims["outcome"].str.split(".").str[0]
+    kinds = list(dict.fromkeys(measure))
+    rows = [int((measure == k).sum()) for k in kinds]
+    fig = _new_figure((9, 1.2 * len(kinds) + 0.32 * sum(rows)), title)
+    axes = np.atleast_1d(fig.subplots(len(kinds), 1, height_ratios=rows))
+    for ax, kind in zip(axes, kinds, strict=True):
+        part = claims[measure == kind].reset_index(drop=True)
+        y = -np.arange(len(part), dtype=float)
+        for k, r in part.iterrows():
+            colour = "#1a7f37" if r["holds"] else "#9a9a9a"
+            ax.plot([r["lower"], r["upper"]], [y[k], y[k]], color=colour, linewidth=2)
+            ax.plot(r["difference"], y[k], "o", color=colour, markersize=5)
+        standard = part["outcome"].str.partition(".")[2]
+        labels = [f"{s}: {names.get(t, t)}" if t else s for s, t in zip(part["scenario"], standard, strict=True)]
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.set_xlabel(CLAIM_AXES.get(kind, f"{kind}: difference"), fontsize=9)
+        ax.set_ylim(y.min() - 0.6, 0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", color="#efefef")
+    return fig
+
+
 def _run_series(timeseries: pd.DataFrame, value: str, ylabel: str, title: str) -> tuple[Figure, Axes]:
     """Shared body of the run-level plots: median and band of ``value`` on the "all" rows."""
     rows = _with_months(timeseries[timeseries["standard"] == "all"])

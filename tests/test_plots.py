@@ -291,3 +291,23 @@ def test_reference_point_is_the_calibrated_point_for_an_ensemble_scenario() -> N
     assert label == "calibrated point / scenario value"
     values, label = reference_values(factory("symmetric_lock_in").base, ["decision.network_weight"])
     assert label == "the scenario's value" and values == {"decision.network_weight": 4.0}
+
+
+def test_claims_forest_has_a_panel_per_kind_and_a_row_per_claim_coloured_by_whether_it_holds() -> None:
+    from experiments.plots import plot_claims
+
+    claims = pd.DataFrame({
+        "scenario": ["a", "a", "b"], "outcome": ["foreign_adopters.x", "acceptance_reach.x", "foreign_adopters.y"],
+        "difference": [10.0, 0.02, -1.0], "lower": [5.0, 0.01, -3.0], "upper": [15.0, 0.03, 1.0],
+        "holds": [True, True, False]})
+    fig = plot_claims(claims, standard_names={"x": "Standard X"})
+    counts, reach = fig.axes
+    assert [t.get_text() for t in counts.get_yticklabels()] == ["a: Standard X", "b: y"]
+    assert [t.get_text() for t in reach.get_yticklabels()] == ["a: Standard X"]
+    assert "countries" in counts.get_xlabel() and "share of world trips" in reach.get_xlabel()
+    dots = [line for line in counts.get_lines() if line.get_marker() == "o"]
+    assert [d.get_color() for d in dots] == ["#1a7f37", "#9a9a9a"]
+    with pytest.raises(ValueError, match="claims table has no rows"):
+        plot_claims(claims.iloc[:0])
+    with pytest.raises(ValueError, match="holds"):
+        plot_claims(claims.drop(columns="holds"))
