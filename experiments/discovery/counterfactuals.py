@@ -74,11 +74,8 @@ class Counterfactuals:
     def figure(self, labels: Labels | None = None) -> Figure:
         """A forest plot: each scenario's difference and interval, one panel per outcome."""
         outcomes = list(dict.fromkeys(self.table["outcome"]))
-        columns = min(len(outcomes), 4)
-        rows = -(-len(outcomes) // columns)
-        fig = Figure(figsize=(4.2 * columns, rows * (0.35 * self.table["scenario"].nunique() + 1.8)),
-                     layout="constrained")
-        for ax, outcome in zip(panels(fig, len(outcomes), columns), outcomes, strict=True):
+        fig, axes = panels(len(outcomes), 4, (4.2, 0.35 * self.table["scenario"].nunique() + 1.8))
+        for ax, outcome in zip(axes, outcomes, strict=True):
             rows = self.table[self.table["outcome"] == outcome]
             y = np.arange(len(rows))
             ax.errorbar(rows["difference"], y, xerr=[rows["difference"] - rows["lower"],

@@ -178,10 +178,9 @@ class SensitivityResult:
     def figure(self, labels: Labels | None = None) -> Figure:
         """Per outcome: S1 and ST bars with their intervals (Sobol), or mu_star against sigma (Morris)."""
         outcomes = list(dict.fromkeys(self.indices["outcome"]))
-        columns = min(len(outcomes), 2)
         height = 0.45 * self.indices.groupby("outcome")["parameter"].nunique().max() + 1.8
-        fig = Figure(figsize=(6.5 * columns, height * -(-len(outcomes) // columns)), layout="constrained")
-        for ax, outcome in zip(panels(fig, len(outcomes), columns), outcomes, strict=True):
+        fig, axes = panels(len(outcomes), 2, (6.5, height))
+        for ax, outcome in zip(axes, outcomes, strict=True):
             rows = self.indices[self.indices["outcome"] == outcome]
             names = [label_of(p, labels) for p in rows["parameter"]]
             if self.method == "sobol":

@@ -7,6 +7,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from .declare import Labels, label_of, unit_of
 
@@ -45,13 +46,15 @@ def wrapped(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def panels(fig, n: int, columns: int) -> list:
-    """`n` axes on `fig` in rows of at most `columns`; the unused cells of the last row are removed."""
-    rows = -(-n // columns)
-    axes = list(np.atleast_1d(fig.subplots(rows, min(n, columns))).ravel())
+def panels(n: int, columns: int, size: tuple[float, float]) -> tuple[Figure, list]:
+    """A figure of `n` panels of `size` (width, height) in rows of at most `columns`; the unused cells
+    of the last row are removed."""
+    columns, rows = min(n, columns), -(-n // columns)
+    fig = Figure(figsize=(size[0] * columns, size[1] * rows), layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(rows, columns)).ravel())
     for ax in axes[n:]:
         ax.remove()
-    return axes[:n]
+    return fig, axes[:n]
 
 
 def format_bound(key: str, kind: str, lower, upper, labels: Labels | None = None) -> str:
