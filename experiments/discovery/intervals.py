@@ -6,20 +6,22 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ..summary import wilson_interval
+
 
 def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
 def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a proportion (NaN, NaN when n = 0)."""
+    """Wilson score interval for a proportion (NaN, NaN when n = 0): the run summary's interval
+    (`experiments.summary.wilson_interval`) at `level`, its ends kept on their side of p."""
     if n == 0:
         return np.nan, np.nan
-    z, p = _z(level), successes / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    p = successes / n
+    lower, upper = wilson_interval(successes, n, _z(level))
     # rounding can put an end a hair past p when p is 0 or 1
-    return float(min(p, max(0.0, centre - half))), float(max(p, min(1.0, centre + half)))
+    return float(min(p, lower)), float(max(p, upper))
 
 
 def paired_t(differences: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
