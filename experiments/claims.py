@@ -18,14 +18,14 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from model.params import ClaimSpec
+from model.params import ClaimSpec, ModelParams
 
 from .cli import command_options, guard, integer, usage
 from .config import CONFIG_DIR, compose, to_experiment
 from .discovery.counterfactuals import paired_difference
 from .factory import model_from
 from .outcomes import parse, read_all
-from .runner import record_of, replication_seeds
+from .runner import RunRecord, record_of, replication_seeds
 
 COLUMNS = ["scenario", "outcome", "direction", "baseline", "value", "difference", "lower", "upper", "holds"]
 
@@ -39,15 +39,21 @@ def claim_outcome(claim: ClaimSpec) -> str:
 
 
 @cache
-def _runs(scenario: str, names: tuple[str, ...], replications: int, seed: int) -> pd.DataFrame:
-    """The named outcomes of `replications` runs of a scenario on the common seeds (cached)."""
+def _runs(scenario: str, replications: int, seed: int) -> list[tuple[ModelParams, RunRecord]]:
+    """`replications` runs of a scenario on the common seeds, each with its parameters (cached, so a
+    scenario and a baseline shared by several claims run once)."""
     exp = to_experiment(compose(scenario))
-    rows = []
+    runs = []
     for r, s in enumerate(replication_seeds(seed, replications)):
         model = model_from(exp, s).run()
-        wanted = [parse(n, model.params, f"scenario {scenario}") for n in names]
-        rows.append(read_all(wanted, record_of(model, r, s), model.params))
-    return pd.DataFrame(rows)
+        runs.append((model.params, record_of(model, r, s)))
+    return runs
+
+
+def _values(scenario: str, name: str, replications: int, seed: int) -> np.ndarray:
+    """One declared outcome over the runs of a scenario."""
+    return np.array([read_all([parse(name, params, f"scenario {scenario}")], record, params)[name]
+                     for params, record in _runs(scenario, replications, seed)], dtype=float)
 
 
 def scenarios_with_claims() -> list[str]:
@@ -65,8 +71,8 @@ def check(scenario: str, replications: int = 40, seed: int = 0) -> pd.DataFrame:
     rows = []
     for claim in claims:
         name = claim_outcome(claim)
-        base = _runs(claim.against, (name,), replications, seed)[name].to_numpy(dtype=float)
-        value = _runs(scenario, (name,), replications, seed)[name].to_numpy(dtype=float)
+        base = _values(claim.against, name, replications, seed)
+        value = _values(scenario, name, replications, seed)
         found = paired_difference(base, value, kind="binary" if claim.outcome == "win" else "continuous")
         holds = found["lower"] > 0 if claim.direction == "up" else found["upper"] < 0
         rows.append({"scenario": scenario, "outcome": name, "direction": claim.direction,
