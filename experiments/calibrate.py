@@ -28,7 +28,6 @@ import pandas as pd
 from .record import RECORD
 
 ENSEMBLE = Path(__file__).resolve().parents[1] / "model" / "data" / "calibration_ensemble.csv"
-POINT = Path(__file__).resolve().parents[1] / "configs" / "calibration" / "point.yaml"
 
 
 def record_outcomes() -> list[str]:

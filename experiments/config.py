@@ -100,9 +100,9 @@ def register_schema() -> None:
         store.store(name="schema", node=_ExperimentSchema)
 
 
-def field_type(key: str, root: type = ExperimentConfig) -> type | None:
+def field_type(key: str) -> type | None:
     """The scalar type a dotted key of the experiment config takes (dict entries by value type), or None."""
-    cls: Any = root
+    cls: Any = ExperimentConfig
     parts = key.lstrip("+~").split(".")
     depth = 0
     while depth < len(parts):
@@ -124,9 +124,9 @@ def field_type(key: str, root: type = ExperimentConfig) -> type | None:
     return None
 
 
-def takes_mapping(key: str, root: type = ExperimentConfig) -> bool:
+def takes_mapping(key: str) -> bool:
     """Whether a dotted key of the experiment config holds a mapping (standards, sponsors.eu.affinity)."""
-    cls: Any = root
+    cls: Any = ExperimentConfig
     parts = key.lstrip("+~").split(".")
     depth = 0
     while depth < len(parts) and dataclasses.is_dataclass(cls):

@@ -95,13 +95,13 @@ def ensemble_draw(exp: ExperimentConfig, seed: int, keep=()) -> dict[str, Any]:
     return {key: value for key, value in table.iloc[row].items() if key != "distance" and key not in kept}
 
 
-def with_values(base: ExperimentConfig, values: Mapping[str, Any], *, check: bool = True) -> ExperimentConfig:
+def with_values(base: ExperimentConfig, values: Mapping[str, Any]) -> ExperimentConfig:
     """A copy of `base` with each dotted key set (coerced to the key's type), checked like any config."""
     exp = copy.deepcopy(base)
     for key, value in values.items():
         _, _, kind = locate(exp, key)
         set_value(exp, key, coerce(value, kind, key))
-    return to_experiment(exp) if check else exp
+    return to_experiment(exp)
 
 
 def model_from(exp: ExperimentConfig, seed: int, keep=()) -> CredentialModel:

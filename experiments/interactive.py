@@ -45,7 +45,6 @@ LEVERS = {
     "pair_deal_rate": "pair_deals.rate",
 }
 SPONSOR_IDS = ("eu", "china", "us", "india")  # the sponsors of configs/sponsors/real_2021.yaml
-SPONSOR_LEVERS = ("budget", "strategy")
 PLATFORM_EVENT = "who_platform"  # the event a `who_platform` keyword adds to the scenario
 
 

@@ -152,14 +152,6 @@ def reach_over_time(model: CredentialModel, size: tuple[float, float] = (7.5, 4.
     return fig
 
 
-def deal_table(model: CredentialModel) -> pd.DataFrame:
-    """The deals signed so far: month, kind, standard, country, counterpart (ISO3 or synthetic code)."""
-    codes = model.world.codes
-    rows = [(model.month_label(m), kind, standard, str(codes[a]), str(codes[b]) if b >= 0 else "")
-            for m, kind, standard, a, b in model.deal_log]
-    return pd.DataFrame(rows, columns=["month", "kind", "standard", "country", "counterpart"])
-
-
 def deal_network(model: CredentialModel, size: tuple[float, float] = (8.0, 4.6)) -> Figure:
     """Who signed with whom: one line per deal (colour: the standard it spreads, grey for mutual
     recognition of any credential; line style: the kind), countries coloured by their standard,

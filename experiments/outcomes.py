@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from model.metrics import DEAL_KINDS
 from model.params import ConfigError, ModelParams, months_between
 
@@ -34,7 +32,6 @@ PER_STANDARD = {"adopters": "Int64", "foreign_adopters": "Int64", "travel_share"
 WORLD = {"interoperability": "float64", "fragmentation": "float64", "hhi": "float64", "platform_members": "Int64"}
 BINARY_MEASURES = ("win", "lose", "fragmented")  # 0 or 1 in every run
 VERDICT = {"winner": "string", "time_to_dominance": "Int64", "fragmented": "Int64"}
-BINARY_PREFIX = "win."
 
 
 @dataclass(frozen=True)
@@ -131,8 +128,3 @@ def read_all(outcomes: list[Outcome], record: RunRecord, params: ModelParams) ->
 
 def dtypes(outcomes: list[Outcome]) -> dict[str, str]:
     return {o.name: o.dtype for o in outcomes}
-
-
-def finite(row: dict[str, Any]) -> list[str]:
-    """The names of the numeric values in a row that are NaN or infinite (an outcome must never be)."""
-    return [k for k, v in row.items() if isinstance(v, float) and not np.isfinite(v)]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model import CredentialModel
-from model.metrics import DEAL_KINDS, MEASURES, judged_month
+from model.metrics import DEAL_KINDS, judged_month
 from model.params import add_months
 
 from .config import ExperimentConfig, compose, to_experiment
@@ -75,18 +75,6 @@ def record_of(model: CredentialModel, replication: int, seed: int, drawn: dict |
 def run_replication(exp: ExperimentConfig, replication: int, seed: int) -> RunRecord:
     model = model_from(exp, seed).run()
     return record_of(model, replication, seed, ensemble_draw(exp, seed))
-
-
-def flat_outcomes(outcome: dict) -> dict:
-    """A run's outcome as one flat row: winner, figures per option (`acceptance_reach_eu_dcc`, ...),
-    deals per kind, interoperability, fragmentation and platform members."""
-    row = {"winner": outcome["winner"], "time_to_dominance": outcome["time_to_dominance"],
-           "interoperability": outcome["interoperability"], "fragmentation": outcome["fragmentation"],
-           "platform_members": outcome["platform_members"]}
-    for name in ("adopters", "foreign_adopters", *MEASURES):
-        row.update({f"{name}_{c}": v for c, v in outcome[name].items()})
-    row.update({f"deals_{k}": v for k, v in outcome["deals"].items()})
-    return row
 
 
 @dataclass

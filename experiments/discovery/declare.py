@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -87,14 +86,6 @@ class Parameter:
             values = self.low + unit * (self.high - self.low)
         values = np.clip(values, self.low, self.high)  # exp(log(x)) may land a hair outside
         return np.rint(values).astype(np.int64) if self.integer else values
-
-    def check(self, value: Any) -> None:
-        """Raise ValueError naming the parameter when `value` is outside its range or choices."""
-        if self.choices is not None:
-            if value not in self.choices:
-                raise ValueError(f"{self.name} = {value!r}: not one of {', '.join(map(repr, self.choices))}")
-        elif not self.low <= value <= self.high:
-            raise ValueError(f"{self.name} = {value}: outside its range [{self.low}, {self.high}]")
 
 
 @dataclass(frozen=True)

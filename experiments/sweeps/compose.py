@@ -27,7 +27,9 @@ from ..outcomes import Outcome, default_outcomes, parse_all
 from .keys import check_parameters
 from .spec import SweepFile, SweepSpec, check_size, check_spec, output_folder, register_sweep_schema
 
-# What a sweep's results depend on: these sweep keys and the base experiment's model parameters.
+# What a sweep's results depend on: these sweep keys and the base experiment's model parameters. The
+# others (executor, workers, batch size, output, progress, plots) change how it runs, never what it
+# computes, so a sweep may be resumed with another executor, worker count or batch size.
 IDENTITY_KEYS = ("parameters", "design", "levels", "samples", "second_order", "seed", "replications", "outcomes")
 MODEL_KEYS = ("world", "decision", "pair_deals", "vaccines", "standards", "sponsors", "organisations", "scenario",
               "calibration")

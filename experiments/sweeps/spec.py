@@ -17,10 +17,6 @@ from ..workers import check_workers
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 EXECUTORS = ("sequential", "processes", "dask")
-# Keys that change how a sweep runs, never what it computes: left out of the config hash, so a
-# sweep may be resumed with another executor, worker count, batch size or output folder.
-EXECUTION_KEYS = ("executor", "workers", "oversubscribe", "dask_address", "dask_timeout", "batch_size", "output",
-                  "progress", "plots")
 
 
 @dataclass
