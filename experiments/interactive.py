@@ -31,7 +31,7 @@ import numpy as np
 
 from model import CredentialModel, describe
 from model.metrics import DEAL_KINDS
-from model.params import NONE, ConfigError, EventSpec, months_between
+from model.params import NONE, ConfigError, EventSpec, months_between, option_names
 
 from .config import CONFIG_DIR, ExperimentConfig, model_params, to_experiment
 from .factory import Factory, ensemble_draw, factory, with_values
@@ -181,9 +181,7 @@ class CredentialRace(CredentialModel):
     @property
     def standard_names(self) -> dict[str, str]:
         """Display name of each option, "none" first."""
-        names = {NONE: "None (paper or national-only)"}
-        names.update({sid: s.name or sid for sid, s in self.params.standards.items()})
-        return names
+        return option_names(self.params.standards)
 
     def _reporters(self) -> dict[str, Any]:
         """One column per standard for the win measure, travel share and adopters; the run-level

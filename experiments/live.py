@@ -19,7 +19,7 @@ from matplotlib.ticker import PercentFormatter
 
 from model import CredentialModel
 from model.metrics import DEAL_KINDS, judged_month
-from model.params import NONE, add_months
+from model.params import add_months, option_names
 
 from . import maps
 from .plots import NONE_COLOUR, standard_colours
@@ -34,9 +34,7 @@ KIND_WORDS = {"mutual": "mutual recognition", "standard": "deal on one side's st
 
 
 def names_of(model: CredentialModel) -> dict[str, str]:
-    names = {NONE: "None (paper or national-only)"}
-    names.update({sid: s.name or sid for sid, s in model.params.standards.items()})
-    return names
+    return option_names(model.params.standards)
 
 
 def month_shown(model: CredentialModel) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.metrics import MEASURES, winner
-from model.params import add_months, months_between, outside_plausible
+from model.params import NONE_NAME, add_months, months_between, outside_plausible
 
 if TYPE_CHECKING:
     from .config import ExperimentConfig
@@ -57,7 +57,7 @@ def summarise(exp: ExperimentConfig, records: list[RunRecord], choices: list[str
     winners = [r.outcome["winner"] for r in records]
     standards = {}
     for k, sid in enumerate(choices):
-        entry: dict = {"name": exp.standards[sid].name if sid in exp.standards else "None (paper or national-only)"}
+        entry: dict = {"name": exp.standards[sid].name if sid in exp.standards else NONE_NAME}
         if sid != "none":
             wins = winners.count(sid)
             entry["win_probability"] = wins / n

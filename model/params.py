@@ -16,7 +16,9 @@ probabilities are in [0, 1]; dates are "YYYY-MM" months.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .schema import (
     ConfigError,
@@ -37,6 +39,7 @@ __all__ = ["ConfigError", "DecisionParams", "EventSpec", "ModelParams", "Organis
            "describe", "month_index", "months_between"]
 
 NONE = "none"  # the outside option: paper or national-only certificates
+NONE_NAME = "None (paper or national-only)"
 UPDATES = ("random_sequential", "simultaneous")
 KERNELS = ("vectorised", "agents")
 CHOICE_RULES = ("logit", "linear")
@@ -56,6 +59,12 @@ MAX_COUNTRIES = 1_000_000  # the largest world; counts of countries (offers, dea
 # values (an infinite term would make the choice NaN): a million logit units is far beyond any
 # preference they express (plausible values are below 10).
 MAX_WEIGHT = 1e6
+
+
+def option_names(standards: Mapping[str, Any]) -> dict[str, str]:
+    """Display name of each option a country can end on: "none" first, then each standard by its
+    name (by its id when it has none)."""
+    return {NONE: NONE_NAME, **{sid: s.name or sid for sid, s in standards.items()}}
 
 _UTILITY = "utility (logit units)"
 

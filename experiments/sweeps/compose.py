@@ -20,7 +20,7 @@ import yaml
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from model.params import ConfigError
+from model.params import ConfigError, option_names
 
 from ..config import CONFIG_DIR, ExperimentConfig, compose, model_params, register_schema, to_experiment
 from ..outcomes import Outcome, default_outcomes, parse_all
@@ -63,8 +63,7 @@ class Sweep:
 
     @property
     def standard_names(self) -> dict[str, str]:
-        return {"none": "None (paper or national-only)",
-                **{sid: s.name or sid for sid, s in self.base.standards.items()}}
+        return option_names(self.base.standards)
 
     @property
     def folder(self) -> str:
