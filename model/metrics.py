@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .params import months_between
+from .params import WIN_MEASURES, months_between
 
 if TYPE_CHECKING:
     from .model import CredentialModel
     from .world import World
 
 DEAL_KINDS = ("mutual", "standard", "accession", "incentive", "wave")
-MEASURES = ("acceptance_reach", "travel_share", "credentialled_share")
+MEASURES = WIN_MEASURES  # the series a win can be judged on (scenario.win.measure)
 
 
 class History:

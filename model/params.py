@@ -50,8 +50,8 @@ GRAPHS = ("complete", "erdos_renyi", "barabasi_albert", "watts_strogatz", "ring_
 PAIR_DEAL_KINDS = ("mutual", "standard")
 WIN_MEASURES = ("acceptance_reach", "travel_share", "credentialled_share")
 DEMAND_SCHEDULES = ("events", "travel_controls")
-CLAIM_OUTCOMES = ("acceptance_reach", "travel_share", "credentialled_share", "foreign_adopters", "adopters",
-                  "win", "fragmentation", "interoperability", "platform_members")
+CLAIM_OUTCOMES = (*WIN_MEASURES, "foreign_adopters", "adopters", "win", "fragmentation", "interoperability",
+                  "platform_members")
 DIRECTIONS = ("up", "down")
 MAX_HORIZON = 1200  # months (a century): longer horizons are refused before anything is allocated
 MAX_COUNTRIES = 1_000_000  # the largest world; counts of countries (offers, deals a month) stop here too
