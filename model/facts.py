@@ -67,8 +67,14 @@ def sanction_blocs(codes: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def travel_controls(codes: np.ndarray) -> dict[str, float]:
-    """Month 'YYYY-MM' -> the unweighted mean C8 level (0-4) over the world's countries with data."""
-    wanted = {str(c) for c in codes}
+    """Month 'YYYY-MM' -> the unweighted mean C8 level (0-4) over the world's countries with data
+    (worked out once per set of countries; every model of a world reads the same)."""
+    return dict(_travel_controls(tuple(str(c) for c in codes)))
+
+
+@lru_cache(maxsize=8)
+def _travel_controls(codes: tuple[str, ...]) -> dict[str, float]:
+    wanted = set(codes)
     by_month: dict[str, list[float]] = {}
     for r in _rows("travel_controls.csv"):
         if r["iso3"] in wanted and r["c8_mean"]:

@@ -106,12 +106,12 @@ class CredentialModel(mesa.Model):
         reference = [v for m, v in c8.items() if m.startswith("2021-")]
         if not reference:
             raise ConfigError("scenario.demand_schedule: no travel-control data for 2021 in this world's countries")
-        level, last = 1.0, None
+        level, last, mean_2021 = 1.0, None, float(np.mean(reference))
         out = np.zeros(self.horizon)
         for t in range(self.horizon):
             month = self.month_label(t)
             if month in c8:
-                level, last = min(1.0, c8[month] / float(np.mean(reference))), t
+                level, last = min(1.0, c8[month] / mean_2021), t
             elif last is not None and t > last:
                 level *= 1.0 - p.scenario.demand_fade
             out[t] = level
