@@ -64,7 +64,7 @@ class Acceptance:
             if gate_entries is not None:
                 open_travel.data = open_travel.data * gate_entries(rows, open_travel.indices)
             self.effective = open_travel
-            self._keys = rows * n + open_travel.indices
+            self._keys = pair_keys(rows, open_travel.indices, n)
             self._columns = open_travel.tocsc()
         else:
             open_travel = travel * openness[None, :]

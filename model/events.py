@@ -31,14 +31,15 @@ class EventType:
     summary: str  # what it does, for the ODD and --help
     apply: Callable[[CredentialModel, EventSpec, np.ndarray], None]
     check: Callable[[ModelParams, EventSpec, str], None]
+    uses: frozenset[str]  # the numeric fields it reads (any other set number is refused: it would be ignored)
 
 
 EVENT_TYPES: dict[str, EventType] = {}
 
 
-def event_type(name: str, summary: str, check: Callable[[ModelParams, EventSpec, str], None]):
+def event_type(name: str, summary: str, check: Callable[[ModelParams, EventSpec, str], None], uses=()):
     def register(apply):
-        EVENT_TYPES[name] = EventType(name, summary, apply, check)
+        EVENT_TYPES[name] = EventType(name, summary, apply, check, frozenset(uses))
         return apply
     return register
 
@@ -49,7 +50,7 @@ def _standard_after_launch(p: ModelParams, ev: EventSpec, key: str) -> None:
     """The event names a known standard and does not come before its launch."""
     p.require_standard(ev.standard, f"{key}.standard")
     launch = p.launch_month(ev.standard)
-    if ev.type != "launch" and months_between(launch, ev.date) < 0:
+    if months_between(launch, ev.date) < 0:
         raise ConfigError(f"{key}.date: {ev.date} is before {ev.standard}'s launch {launch}")
 
 
@@ -80,9 +81,10 @@ def validate_event(p: ModelParams, ev: EventSpec, key: str) -> None:
     p.check_in_horizon(ev.date, f"{key}.date")
     for name in ("value", "surveillance", "concern", "incentive", "duration"):
         value = getattr(ev, name)
-        if value is not None and name not in _USES[ev.type]:
+        uses = EVENT_TYPES[ev.type].uses
+        if value is not None and name not in uses:
             raise ConfigError(f"{key}.{name}: a {ev.type} event does not read it; "
-                              f"it reads {', '.join(sorted(_USES[ev.type])) or 'no numbers'}")
+                              f"it reads {', '.join(sorted(uses)) or 'no numbers'}")
     EVENT_TYPES[ev.type].check(p, ev, key)
 
 
@@ -141,7 +143,8 @@ def _check_wave(p, ev, key):
 
 
 @event_type("deal_wave", "the sponsor offers a deal to each listed country not on its standard, not locked in, "
-                         "not at home and not excluded (no budget charged)", _check_wave)
+                         "not at home and not excluded (no budget charged)", _check_wave,
+            uses=("incentive", "duration"))
 def deal_wave(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     sponsor = model.sponsor_of[model.index_of[ev.standard]]
     incentive = sponsor.spec.incentive if ev.incentive is None else ev.incentive
@@ -162,7 +165,8 @@ def _check_scandal(p, ev, key):
 
 
 @event_type("privacy_scandal", "the standard's surveillance level is set, and/or the countries' privacy concern "
-                               "is multiplied (all countries if none are listed)", _check_scandal)
+                               "is multiplied (all countries if none are listed)", _check_scandal,
+            uses=("surveillance", "concern"))
 def privacy_scandal(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     if ev.surveillance is not None:
         model.surveillance[model.index_of[ev.standard]] = ev.surveillance
@@ -176,7 +180,8 @@ def _check_openness(p, ev, key):
     _value(ev, key)
 
 
-@event_type("travel_openness", "the countries' borders open to `value` (0 closed, 1 open)", _check_openness)
+@event_type("travel_openness", "the countries' borders open to `value` (0 closed, 1 open)", _check_openness,
+            uses=("value",))
 def travel_openness(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     model.openness[countries] = ev.value
     model.refresh_travel()
@@ -186,7 +191,8 @@ def _check_demand(p, ev, key):
     _value(ev, key)
 
 
-@event_type("credential_demand", "the share of borders asking for credentials becomes `value`", _check_demand)
+@event_type("credential_demand", "the share of borders asking for credentials becomes `value`", _check_demand,
+            uses=("value",))
 def credential_demand(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     model.demand = ev.value
 
@@ -197,7 +203,8 @@ def _check_adopt(p, ev, key):
     _optional(ev, key, "duration", MONTHS)
 
 
-@event_type("adopt", "the countries adopt the standard, locked in for `duration` months if set", _check_adopt)
+@event_type("adopt", "the countries adopt the standard, locked in for `duration` months if set", _check_adopt,
+            uses=("duration",))
 def adopt(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     standard = model.index_of[ev.standard]
     model.set_states(countries, np.full(len(countries), standard))
@@ -235,11 +242,3 @@ def _check_vaccine(p, ev, key):
 def vaccine_approval(model: CredentialModel, ev: EventSpec, countries: np.ndarray) -> None:
     model.approve_vaccines(ev.group, countries)
 
-
-# which numeric fields each type reads (any other set number is refused: it would be silently ignored)
-_USES = {
-    "launch": set(), "endorse": set(), "host_platform": set(), "bridge": set(),
-    "deal_wave": {"incentive", "duration"}, "privacy_scandal": {"surveillance", "concern"},
-    "travel_openness": {"value"}, "credential_demand": {"value"}, "adopt": {"duration"}, "treaty": set(),
-    "vaccine_approval": set(),
-}
