@@ -31,6 +31,12 @@ def accepts_offer(gain: float, rationality: float, draw: float) -> bool:
     return draw < 1.0 / (1.0 + math.exp(-min(max(rationality * gain, -700.0), 700.0)))
 
 
+def accepts_offers(gains: np.ndarray, rationality: float, draws: np.ndarray) -> np.ndarray:
+    """accepts_offer for each gain with its own draw, as a boolean mask."""
+    return np.array([accepts_offer(g, rationality, u) for g, u in zip(gains.tolist(), draws.tolist(), strict=True)],
+                    dtype=bool)
+
+
 class Country(mesa.Agent):
     """A country or territory; its state lives in the model's arrays at `index`."""
 
@@ -172,8 +178,7 @@ class Sponsor(mesa.Agent):
         rows = np.arange(len(applying))
         gain = utility[:, self.standard] - utility[rows, model.state[applying]] + d.alignment_weight * d.deal_alignment
         draws = model.rng.random(len(applying))
-        willing = applying[[accepts_offer(g, d.rationality, u) for g, u in zip(gain.tolist(), draws.tolist(),
-                                                                                strict=True)]]
+        willing = applying[accepts_offers(gain, d.rationality, draws)]
         mask = np.zeros_like(free)
         mask[willing] = True
         for target in self.rank(mask, self.spec.accession_per_month).tolist():
@@ -228,7 +233,7 @@ class Organisation(mesa.Agent):
             return candidates
         host = self.hosted
         state = model.state[candidates]
-        gain = -d.verification_privacy * model.concern[candidates] * model.surveillance[host] * model.online[host]
+        gain = -model.verification_cost(candidates, host)
         gain -= d.network_weight * self.spec.join_cost
         issuing = state != 0
         if issuing.any():
@@ -240,5 +245,4 @@ class Organisation(mesa.Agent):
             utility = model.utilities(who)
             saved = self.spec.setup_discount * d.adoption_cost * model.cost[who, host]
             gain[~issuing] += utility[:, host] + saved - utility[:, 0]
-        keep = [accepts_offer(g, d.rationality, u) for g, u in zip(gain.tolist(), draws.tolist(), strict=True)]
-        return candidates[np.array(keep, dtype=bool)]
+        return candidates[accepts_offers(gain, d.rationality, draws)]

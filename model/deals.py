@@ -43,10 +43,9 @@ def candidate_pairs(travel, min_travel: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _recognition_gain(model: CredentialModel, a: np.ndarray, b: np.ndarray, value: np.ndarray) -> np.ndarray:
     """What a gains from b accepting a's credential whatever it is, net of verifying b's credential."""
-    d = model.params.decision
     sa, sb = model.state[a], model.state[b]
     gain = value * (1.0 - model.acceptance.accepts[b, sa])
-    gain -= d.verification_privacy * model.concern[a] * model.surveillance[sb] * model.online[sb]
+    gain -= model.verification_cost(a, sb)
     return gain
 
 

@@ -238,6 +238,12 @@ class CredentialModel(mesa.Model):
         self.verifies[idx, standard] = True
         self.acceptance.set_rows(idx, self._accept_rows(idx))
 
+    def verification_cost(self, idx, standard):
+        """The privacy cost to countries idx of verifying `standard`'s credentials (one standard, or one
+        per country): verification_privacy x concern x the operator's surveillance, if checked online."""
+        return (self.params.decision.verification_privacy * self.concern[idx] * self.surveillance[standard]
+                * self.online[standard])
+
     def bridge(self, a: int, b: int) -> None:
         self.bridges[a, b] = self.bridges[b, a] = 1.0
         self.acceptance.accepts = self._accept_rows(np.arange(self.world.n))
