@@ -30,7 +30,7 @@ from .record import compare, format_table
 from .rundir import RunDir, pin, resolve
 from .runner import model_from, replication_seeds
 from .summary import format_summary
-from .workers import check_workers
+from .workers import check_workers, workers_for
 
 GROUPS = ("world", "standards", "sponsors", "organisations", "decision", "calibration", "scenario", "experiment")
 
@@ -103,10 +103,8 @@ def check_jobs(overrides: list[str]) -> None:
 
 def bounded(exp: ExperimentConfig) -> ExperimentConfig:
     """Refuse more workers than cores (unless the config allows it); never more workers than replications."""
-    allow = getattr(exp, "oversubscribe", None)
-    check_workers(exp.workers, "workers", allow=bool(allow),
-                  flag="oversubscribe=true" if allow is not None else None)
-    exp.workers = max(1, min(exp.workers, exp.replications))
+    check_workers(exp.workers, "workers", allow=exp.oversubscribe, flag="oversubscribe=true")
+    exp.workers = workers_for(exp.workers, exp.replications)  # workers >= 1 is checked with the config
     return exp
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +24,7 @@ from .config import ExperimentConfig, compose, model_params, to_experiment
 from .factory import model_from, with_values
 from .outcomes import parse_all, read_all
 from .runner import record_of
+from .sweeps.store import atomic_write
 
 
 def _key(values: Mapping[str, Any], seed: int) -> str:
@@ -60,9 +60,8 @@ class RunCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"chunk-{len(list(self.folder.glob('chunk-*.parquet'))):06d}-{uuid.uuid4().hex[:6]}.parquet"
-        tmp = self.folder / f".{name}.tmp"
-        pd.DataFrame(self.pending).to_parquet(tmp, index=False)
-        os.replace(tmp, self.folder / name)
+        table = pd.DataFrame(self.pending)
+        atomic_write(self.folder / name, lambda path: table.to_parquet(path, index=False), durable=False)
         self.pending = []
 
 

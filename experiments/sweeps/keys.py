@@ -32,19 +32,11 @@ def coerce(value: Any, kind: type, key: str) -> Any:
         raise ConfigError(f"sweep.parameters.{err}") from None
 
 
-def set_value(exp: ExperimentConfig, key: str, value: Any) -> None:
-    holder, name, _ = locate(exp, key)
-    if isinstance(holder, dict):
-        holder[name] = value
-    else:
-        setattr(holder, name, value)
-
-
 def configure(base: ExperimentConfig, values: dict[str, Any]) -> ExperimentConfig:
     """A checked copy of `base` with each dotted key set to its value (already of the key's type)."""
     exp = copy.deepcopy(base)
     for key, value in values.items():
-        set_value(exp, key, value)
+        keys.set_value(exp, key, value)  # every key has passed check_parameters
     return to_experiment(exp)
 
 
