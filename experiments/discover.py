@@ -39,8 +39,10 @@ from model.params import ConfigError
 from .cli import guard
 from .config import CONFIG_DIR, ExperimentConfig, compose, model_params, to_experiment
 from .discover_spec import DiscoverSpec, StrategySpec, ThresholdSpec, check, register_discover_schema
+from .outcomes import is_binary
 from .runner import replication_seeds
 from .simulate import ModelSimulator, RunCache
+from .sweeps.store import atomic_write
 
 USAGE = """usage: python -m experiments.discover [discover=NAME] [discover.KEY=VALUE ...] [EXPERIMENT_KEY=VALUE ...]
 
@@ -90,17 +92,18 @@ def folder_of(spec: DiscoverSpec) -> Path:
     return Path(spec.output or f"outputs/discover/{spec.name}")
 
 
-def parameters(spec: DiscoverSpec, kinds: dict[str, type]) -> list:
-    """The uncertainties as the discovery package declares them."""
+def _parameter(key: str, p, integer: bool):
+    """An uncertainty or a lever (choices, or low..high) as the discovery package declares it."""
     from .discovery import Parameter
 
-    out = []
-    for key, p in spec.uncertainties.items():
-        if p.choices is not None:
-            out.append(Parameter(key, choices=tuple(p.choices)))
-        else:
-            out.append(Parameter(key, p.low, p.high, log=p.log, integer=kinds[key] is int))
-    return out
+    if p.choices is not None:
+        return Parameter(key, choices=tuple(p.choices))
+    return Parameter(key, p.low, p.high, log=p.log, integer=integer)
+
+
+def parameters(spec: DiscoverSpec, kinds: dict[str, type]) -> list:
+    """The uncertainties as the discovery package declares them."""
+    return [_parameter(key, p, kinds[key] is int) for key, p in spec.uncertainties.items()]
 
 
 def labels(spec: DiscoverSpec, base: ExperimentConfig) -> dict[str, tuple[str, str]]:
@@ -159,9 +162,7 @@ def _done(folder: Path, name: str) -> Any:
 def _keep(folder: Path, name: str, result: Any) -> Any:
     path = _stage_file(folder, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(result))
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(result)), durable=False)
     return result
 
 
@@ -184,7 +185,7 @@ def point_table(runs: pd.DataFrame, keys: list[str], outcomes: list[str]) -> pd.
     values = ok.groupby("point")[keys].first()
     table = values.join(means).reset_index()
     for name in outcomes:
-        if name.startswith(("win.", "lose.", "fragmented")):
+        if is_binary(name):
             table[f"P({name})"] = table[name]
             table[name] = (table[name] > 0.5).astype(int)
     return table
@@ -265,10 +266,8 @@ def kinds_of(outcomes: list[str]) -> list:
     """Declared outcome names as the discovery package's Outcomes: win, lose and fragmented are 0/1
     per run (paired differences get Newcombe's interval, inside [-1, 1]); the rest are continuous."""
     from .discovery import Outcome
-    from .outcomes import BINARY_MEASURES
 
-    return [Outcome(o, kind="binary" if o.split("@")[0].split(".")[0] in BINARY_MEASURES else "continuous")
-            for o in outcomes]
+    return [Outcome(o, kind="binary" if is_binary(o) else "continuous") for o in outcomes]
 
 
 def counterfactual_task(spec: DiscoverSpec, experiment: list[str], cache: Path):
@@ -295,16 +294,11 @@ def counterfactual_task(spec: DiscoverSpec, experiment: list[str], cache: Path):
 
 def strategy_task(base: ExperimentConfig, spec: DiscoverSpec, name: str, s: StrategySpec, experiment: list[str],
                   cache: Path):
-    from .discovery import Parameter, cheapest_strategy
+    from .discovery import cheapest_strategy
 
     world = _world(base, spec, s.scenario, list(s.overrides), experiment)
-    levers = []
-    for key, lever in s.levers.items():
-        if lever.choices is not None:
-            levers.append(Parameter(key, choices=tuple(lever.choices)))
-        else:
-            whole = _key_type(world, key) is int
-            levers.append(Parameter(key, lever.low, lever.high, log=lever.log, integer=whole))
+    levers = [_parameter(key, lever, lever.choices is None and _key_type(world, key) is int)
+              for key, lever in s.levers.items()]
     cost = strategy_cost(s)
     sim = ModelSimulator(world, [s.outcome], RunCache(cache))
     try:
@@ -343,22 +337,22 @@ def _first(sentences: str) -> str:
     return sentences.split(". ")[0].rstrip(".") + "."
 
 
-def preface(spec: DiscoverSpec, base: ExperimentConfig, points: pd.DataFrame, boxes, thresholds, strategies,
+def preface(spec: DiscoverSpec, points: pd.DataFrame, boxes, thresholds, strategies,
             counterfactuals, labels: dict) -> list[str]:
     """The answer in a few lines: where each standard wins, its tipping points, what it would take,
     and which scenarios change the winner."""
-    names = {sid: s.name or sid for sid, s in base.standards.items()}
+    from .discovery.declare import label_of
+
     found = {b.outcome: b for b in boxes[0]}
     lines = []
     for outcome in spec.outcomes:
         if not outcome.startswith("win."):
             continue
         wins = int(points[outcome].sum())
-        line = (f"{names[outcome[4:]]} wins at {wins} of {len(points)} design points "
+        line = (f"{label_of(outcome[4:], labels)} wins at {wins} of {len(points)} design points "
                 f"({wins / len(points):.0%}; P(win) > 1/2 over {spec.replications} replications)")
         if outcome in found:
-            words = found[outcome].describe(labels)
-            where = words.split(": where ", 1)[-1].split(", it happens")[0]
+            where = " and ".join(found[outcome].conditions(labels)) or "anywhere (no dimension restricted)"
             line += f", mostly where {where}"
         lines.append(line + ".")
     lines += [_first(t.describe(labels)) for t in thresholds]
@@ -367,7 +361,7 @@ def preface(spec: DiscoverSpec, base: ExperimentConfig, points: pd.DataFrame, bo
         rows = result.table[result.table["outcome"].str.startswith("win.")
                             & ((result.table["lower"] > 0) | (result.table["upper"] < 0))]
         for r in rows.itertuples():
-            lines.append(f"{r.scenario} moves {names.get(r.outcome[4:], r.outcome)}'s P(win) from {r.baseline:.2f} "
+            lines.append(f"{r.scenario} moves {label_of(r.outcome[4:], labels)}'s P(win) from {r.baseline:.2f} "
                          f"to {r.value:.2f} (95% interval of the difference {r.lower:+.2f} to {r.upper:+.2f}).")
     return lines
 
@@ -420,36 +414,41 @@ def run(spec: DiscoverSpec, base: ExperimentConfig, experiment: list[str], *, sa
     boxes = _done(folder, "boxes") or _keep(folder, "boxes", boxes_stage(spec, points, params))
     say(f"[2/6] boxes: PRIM and CART on {_count(len(spec.boxes), 'outcome')}")
     tasks, names = [], []
-    if _done(folder, "sensitivity") is None:
+    if not _stage_file(folder, "sensitivity").is_file():
         tasks.append((sensitivity_task, (base, spec, params, folder / "cache" / "sensitivity")))
         names.append("sensitivity")
     for name, t in spec.thresholds.items():
-        if _done(folder, f"threshold-{name}") is None:
+        if not _stage_file(folder, f"threshold-{name}").is_file():
             tasks.append((threshold_task, (base, spec, name, t, params, experiment, folder / "cache" / name)))
             names.append(f"threshold-{name}")
-    if spec.counterfactuals and _done(folder, "counterfactuals") is None:
+    if spec.counterfactuals and not _stage_file(folder, "counterfactuals").is_file():
         tasks.append((counterfactual_task, (spec, experiment, folder / "cache" / "counterfactuals")))
         names.append("counterfactuals")
     for name, s in spec.strategies.items():
-        if _done(folder, f"strategy-{name}") is None:
+        if not _stage_file(folder, f"strategy-{name}").is_file():
             tasks.append((strategy_task, (base, spec, name, s, experiment, folder / "cache" / f"strategy-{name}")))
             names.append(f"strategy-{name}")
     say(f"[3/6] sensitivity, tipping points, counterfactuals and strategies: {_count(len(tasks), 'task')} to run "
         f"({len(names) and ', '.join(names) or 'all done before'})")
     began = time.perf_counter()
+    finished = {}  # computed now; the others were kept by an earlier run
     for k, (name, result) in enumerate(_parallel(list(zip(names, tasks, strict=True)), workers), start=1):
-        _keep(folder, name, result)
+        finished[name] = _keep(folder, name, result)
         say(f"      {k}/{len(tasks)} {name} ({time.perf_counter() - began:.0f} s)")
-    sensitivity = _done(folder, "sensitivity") or []
-    thresholds = [_done(folder, f"threshold-{n}") for n in spec.thresholds]
-    counterfactuals = _done(folder, "counterfactuals") or []
-    strategies = [_done(folder, f"strategy-{n}") for n in spec.strategies]
+
+    def stage(name: str) -> Any:
+        return finished[name] if name in finished else _done(folder, name)
+
+    sensitivity = stage("sensitivity") or []
+    thresholds = [stage(f"threshold-{n}") for n in spec.thresholds]
+    counterfactuals = stage("counterfactuals") or []
+    strategies = [stage(f"strategy-{n}") for n in spec.strategies]
     say(f"[4/6] analyses done ({time.perf_counter() - start:.0f} s)")
     words = labels(spec, base)
     write_report(folder, boxes=boxes[0], carts=boxes[1], sensitivity=sensitivity, thresholds=thresholds,
                  strategies=strategies, counterfactuals=counterfactuals, labels=words,
                  title=f"Who wins the credential race, and when: {spec.description or spec.name}",
-                 preface=preface(spec, base, points, boxes, thresholds, strategies, counterfactuals, words))
+                 preface=preface(spec, points, boxes, thresholds, strategies, counterfactuals, words))
     say(f"[5/6] report: {folder / 'report.md'}, {folder / 'report.html'}")
     say(f"[6/6] done in {time.perf_counter() - start:.0f} s")
     return folder

@@ -49,6 +49,11 @@ class Outcome:
         return self.measure in BINARY_MEASURES
 
 
+def is_binary(name: str) -> bool:
+    """Whether a declared outcome is 0 or 1 in every run (win.S, lose.S, fragmented)."""
+    return name.partition("@")[0].partition(".")[0] in BINARY_MEASURES
+
+
 def parse(name: str, params: ModelParams, key: str = "outcomes") -> Outcome:
     """Parse and check one outcome name against a scenario; ConfigError naming `key` and the name."""
     choices = ["none", *params.standards]
