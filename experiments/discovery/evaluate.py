@@ -38,15 +38,19 @@ def design_from_unit(parameters: Sequence[Parameter], unit: np.ndarray) -> pd.Da
     return pd.DataFrame({"point": np.arange(unit.shape[0], dtype=np.int64), **columns})
 
 
+def unit_problem(parameters: Sequence[Parameter]) -> dict:
+    """SALib's problem over the unit cube, one dimension per parameter (mapped back by design_from_unit)."""
+    return {"num_vars": len(parameters), "names": parameter_names(parameters),
+            "bounds": [[0.0, 1.0]] * len(parameters)}
+
+
 def lhs_design(parameters: Sequence[Parameter], points: int, seed: int = 0) -> pd.DataFrame:
     """A Latin hypercube of `points` points over the parameters (SALib, seeded)."""
     from SALib.sample import latin
 
     if points < 1:
         raise ValueError(f"points = {points}: a design needs at least 1 point")
-    problem = {"num_vars": len(parameters), "names": parameter_names(parameters),
-               "bounds": [[0.0, 1.0]] * len(parameters)}
-    return design_from_unit(parameters, latin.sample(problem, points, seed=seed))
+    return design_from_unit(parameters, latin.sample(unit_problem(parameters), points, seed=seed))
 
 
 def _number(value: object, name: str, where: str) -> float:

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .declare import Labels, Outcome, Parameter, Simulator, Value, label_of, parameter_names
-from .evaluate import check_outcome, design_from_unit, point_means, run_design
+from .declare import Labels, Outcome, Parameter, Simulator, Value, label_of
+from .evaluate import check_outcome, design_from_unit, point_means, run_design, unit_problem
 from .words import format_table, panels, wrapped
 
 COLUMNS = ["outcome", "parameter", "method", "S1", "S1_conf", "ST", "ST_conf", "mu_star", "mu_star_conf", "sigma",
@@ -53,11 +53,6 @@ def noise_in_means(runs: pd.DataFrame, outcome: str) -> float:
     if within.isna().all():
         return 0.0
     return float(within.mean() / runs.groupby("point").size().mean())
-
-
-def _problem(parameters: Sequence[Parameter]) -> dict:
-    return {"num_vars": len(parameters), "names": parameter_names(parameters),
-            "bounds": [[0.0, 1.0]] * len(parameters)}
 
 
 def _note(method: str, row: dict, noisy: bool, floor: float) -> str:
@@ -88,7 +83,7 @@ def _analyse(method: str, parameters: Sequence[Parameter], unit: np.ndarray, run
              outcomes: Sequence[str], settings: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     from SALib.analyze import morris, sobol
 
-    problem = _problem(parameters)
+    problem = unit_problem(parameters)
     means = point_means(runs, outcomes)
     rows, noise_rows = [], []
     for outcome in outcomes:
@@ -221,7 +216,7 @@ def morris(simulate: Simulator, parameters: Sequence[Parameter], outcomes: Seque
     if trajectories < 2:
         raise ValueError(f"trajectories = {trajectories}: Morris needs at least 2")
     names = _names(outcomes)
-    unit = morris_sample.sample(_problem(parameters), trajectories, num_levels=levels, seed=seed)
+    unit = morris_sample.sample(unit_problem(parameters), trajectories, num_levels=levels, seed=seed)
     runs = run_design(simulate, design_from_unit(parameters, unit), seeds, names, fixed)
     indices, noise = _analyse("morris", parameters, unit, runs, names,
                               {"seed": seed, "levels": levels, "resamples": resamples})
@@ -238,7 +233,7 @@ def sobol(simulate: Simulator, parameters: Sequence[Parameter], outcomes: Sequen
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples = {samples}: Sobol needs a power of two (e.g. 256, 512, 1024)")
     names = _names(outcomes)
-    unit = sobol_sample.sample(_problem(parameters), samples, calc_second_order=False, seed=seed)
+    unit = sobol_sample.sample(unit_problem(parameters), samples, calc_second_order=False, seed=seed)
     runs = run_design(simulate, design_from_unit(parameters, unit), seeds, names, fixed)
     indices, noise = _analyse("sobol", parameters, unit, runs, names, {"seed": seed, "resamples": resamples})
     return SensitivityResult("sobol", indices, noise, runs)

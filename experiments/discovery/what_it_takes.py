@@ -73,10 +73,18 @@ class Strategy:
     upper: float
     reached: bool  # False: nothing within the budget reached the target
     target: float
-    message: str
     candidates: pd.DataFrame  # stage, lever values, cost, probability (on the search seeds)
     confirmed: pd.DataFrame  # lever values, cost, win_probability, lower, upper (confirmation seeds)
     budget: str
+
+    @property
+    def message(self) -> str:
+        """The verdict in one line, by the outcome's name."""
+        chance = f"{self.win_probability:.2f} [{self.lower:.2f}, {self.upper:.2f}]"
+        if self.reached:
+            return f"cheapest found costs {number(self.cost)} with P = {chance}"
+        return (f"nothing within the budget ({self.budget}) reached P({self.outcome}) >= {self.target:g}; the best "
+                f"found reaches {chance} at cost {number(self.cost)}")
 
     def row(self) -> dict:
         """A row of what_it_takes.csv: sponsor, one column per lever, cost, win_probability, lower, upper."""
@@ -292,12 +300,8 @@ def cheapest_strategy(simulate: Simulator, levers: Sequence[Parameter], cost: Co
                                                            kind="stable").iloc[0]
     budget = (f"{len(search.rows)} candidate strategies x {len(seeds)} seeds, the best {len(confirmed)} "
               f"re-run on {len(confirm_seeds)} fresh seeds")
-    chance = f"{best['win_probability']:.2f} [{best['lower']:.2f}, {best['upper']:.2f}]"
-    message = (f"cheapest found costs {number(best['cost'])} with P = {chance}" if reached else
-               f"nothing within the budget ({budget}) reached P({outcome}) >= {target:g}; the best found reaches "
-               f"{chance} at cost {number(best['cost'])}")
     levers_found = {n: best[n].item() if isinstance(best[n], np.generic) else best[n] for n in names}
     return Strategy(sponsor=sponsor or outcome, outcome=outcome, levers=levers_found,
                     cost=float(best["cost"]), win_probability=float(best["win_probability"]),
                     lower=float(best["lower"]), upper=float(best["upper"]), reached=reached, target=target,
-                    message=message, candidates=table, confirmed=confirmed, budget=budget)
+                    candidates=table, confirmed=confirmed, budget=budget)

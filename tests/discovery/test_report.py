@@ -136,7 +136,7 @@ def test_switches_and_choices_read_as_on_the_command_line():
     assert format_bound("platform", "categorical", {False}, None) == "platform is false"
     assert format_bound("standard", "categorical", ["divoc", "shc"], None) == "standard is divoc or shc"
     found = Strategy(sponsor="china", outcome="win", levers={"platform": np.True_, "checks": "offline", "budget": 3.5},
-                     cost=28.5, win_probability=0.6, lower=0.45, upper=0.74, reached=True, target=0.5, message="",
+                     cost=28.5, win_probability=0.6, lower=0.45, upper=0.74, reached=True, target=0.5,
                      candidates=pd.DataFrame(), confirmed=pd.DataFrame(), budget="4 x 2")
     text = found.describe(labels)
     assert "platform = true, checks = offline, deal budget = 3.5 set-up costs;" in text
