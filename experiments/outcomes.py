@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from model.metrics import DEAL_KINDS
-from model.params import ConfigError, ModelParams, months_between
+from model.metrics import DEAL_KINDS, judged_step
+from model.params import ConfigError, ModelParams
 
 if TYPE_CHECKING:
     from .runner import RunRecord
@@ -126,8 +126,7 @@ def read(outcome: Outcome, record: RunRecord, judged: int) -> Any:
 
 
 def read_all(outcomes: list[Outcome], record: RunRecord, params: ModelParams) -> dict[str, Any]:
-    rule = params.scenario.win
-    judged = (months_between(params.scenario.start, rule.month) if rule.month else params.scenario.horizon - 1)
+    judged = judged_step(params.scenario)
     return {o.name: read(o, record, judged) for o in outcomes}
 
 

@@ -10,6 +10,7 @@ from .params import WIN_MEASURES, months_between
 
 if TYPE_CHECKING:
     from .model import CredentialModel
+    from .params import ScenarioParams
     from .world import World
 
 DEAL_KINDS = ("mutual", "standard", "accession", "incentive", "wave")
@@ -80,10 +81,15 @@ def concentration(travel_share: np.ndarray) -> float:
     return float(((used / total) ** 2).sum()) if total > 0 else 0.0
 
 
+def judged_step(scenario: ScenarioParams) -> int:
+    """The month index at which a scenario's win rule is read (its last month unless the rule names one)."""
+    rule = scenario.win
+    return months_between(scenario.start, rule.month) if rule.month else scenario.horizon - 1
+
+
 def judged_month(model: CredentialModel) -> int:
-    """The month index at which the win rule is read."""
-    rule = model.params.scenario.win
-    return months_between(model.params.scenario.start, rule.month) if rule.month else model.horizon - 1
+    """The month index at which the model's win rule is read."""
+    return judged_step(model.params.scenario)
 
 
 def winner(values: np.ndarray, threshold: float, lead: float = 1.0) -> int:
