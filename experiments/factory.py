@@ -104,12 +104,17 @@ def with_values(base: ExperimentConfig, values: Mapping[str, Any]) -> Experiment
     return to_experiment(exp)
 
 
-def model_from(exp: ExperimentConfig, seed: int, keep=()) -> CredentialModel:
-    """The model of one run: the ensemble's parameter set for this seed (if any; keys in `keep` keep
-    their value), then the model, seeded with `seed` (a synthetic world comes from the model's generator)."""
+def with_draw(exp: ExperimentConfig, seed: int, keep=()) -> tuple[ExperimentConfig, dict[str, float]]:
+    """The config one run uses: the ensemble's parameter set for this seed applied (if any; keys in
+    `keep` keep their value), and that set ({} without an ensemble)."""
     drawn = ensemble_draw(exp, seed, keep)
-    if drawn:
-        exp = with_values(exp, drawn)
+    return (with_values(exp, drawn) if drawn else exp), drawn
+
+
+def model_from(exp: ExperimentConfig, seed: int, keep=()) -> CredentialModel:
+    """The model of one run: the config with_draw gives for this seed, then the model, seeded with
+    `seed` (a synthetic world comes from the model's generator)."""
+    exp, _ = with_draw(exp, seed, keep)
     return CredentialModel(world=exp.world, params=model_params(exp), rng=seed)
 
 

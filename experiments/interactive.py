@@ -34,7 +34,7 @@ from model.metrics import DEAL_KINDS
 from model.params import NONE, ConfigError, EventSpec, months_between, option_names
 
 from .config import CONFIG_DIR, ExperimentConfig, model_params, to_experiment
-from .factory import Factory, ensemble_draw, factory, with_values
+from .factory import Factory, factory, with_draw
 
 DEFAULT_SCENARIO = "historical_2021"
 # flat keyword -> the dotted config key it sets
@@ -167,9 +167,7 @@ class CredentialRace(CredentialModel):
         levers = lever_values(rationality, privacy_weight, network_weight, pair_deal_rate, sponsors, values)
         exp = with_platform(scenario_factory(scenario_name).config(levers), who_platform, who_platform_month)
         seed = fresh_seed(rng)
-        drawn = ensemble_draw(exp, seed, keep=levers)  # the calibrated set this seed runs with, as run does
-        if drawn:
-            exp = with_values(exp, drawn)
+        exp, drawn = with_draw(exp, seed, keep=levers)  # the calibrated set this seed runs with, as run does
         super().__init__(world=exp.world, params=model_params(exp), rng=seed)
         self.scenario_name = scenario_name
         self.seed = seed
@@ -215,6 +213,14 @@ def slider_range(key: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
+def lever_slider(base: ExperimentConfig, key: str) -> tuple[str, float, float, float, float]:
+    """A decision lever's slider: its label, the scenario's value, its ends and a step of 1/100 of
+    the range."""
+    section, field = key.split(".")
+    low, high = slider_range(key)
+    return describe(key).label, float(getattr(getattr(base, section), field)), low, high, (high - low) / 100
+
+
 def mesa_model_params(scenario_name: str = DEFAULT_SCENARIO) -> dict[str, Any]:
     """SolaraViz `model_params` for a scenario: a scenario choice, the decision levers as sliders
     over their valid ranges (starting at the scenario's values) and a seed.
@@ -230,9 +236,6 @@ def mesa_model_params(scenario_name: str = DEFAULT_SCENARIO) -> dict[str, Any]:
                           "label": "Scenario"},
     }
     for name, key in LEVERS.items():
-        section, field = key.split(".")
-        low, high = slider_range(key)
-        value = float(getattr(getattr(base, section), field))
-        params[name] = Slider(describe(key).label, value, low, high, (high - low) / 100)
+        params[name] = Slider(*lever_slider(base, key))
     params["rng"] = {"type": "InputText", "value": 0, "label": "Seed"}
     return params

@@ -20,7 +20,6 @@ import yaml
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
-from model import describe
 from model.metrics import judged_month
 from model.params import STRATEGIES, ConfigError
 
@@ -31,9 +30,9 @@ from .interactive import (
     LEVERS,
     SPONSOR_IDS,
     CredentialRace,
+    lever_slider,
     scenario_factory,
     scenario_names,
-    slider_range,
 )
 
 INPUT_ERRORS = (ConfigError, HydraException, OmegaConfBaseException)
@@ -150,12 +149,9 @@ def LeverSliders(scenario_name: str, moved: solara.Reactive):
     """A slider per decision lever and per sponsor, starting at the scenario's value."""
     base = scenario_factory(scenario_name).base
     for name, key in LEVERS.items():
-        section, field = key.split(".")
-        low, high = slider_range(key)
-        step = (high - low) / 100
-        scenario_value = float(getattr(getattr(base, section), field))
+        label, scenario_value, low, high, step = lever_slider(base, key)
         value = moved.value.get(name, scenario_value)
-        solara.SliderFloat(f"{describe(key).label}: {value:.3g}", value=value, min=low, max=high, step=step,
+        solara.SliderFloat(f"{label}: {value:.3g}", value=value, min=low, max=high, step=step,
                            on_value=lever_setter(moved, name, scenario_value, step))
     for sponsor, spec in base.sponsors.items():
         if sponsor not in SPONSOR_IDS:  # no keyword for it: reach it through "other settings"
