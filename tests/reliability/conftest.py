@@ -23,6 +23,14 @@ TINY_RUN = ["scenario=symmetric_lock_in", "world.n=20", "scenario.horizon=6", "r
 QUIET_SWEEP = ["sweep=smoke", "sweep.progress=false", "sweep.plots=false"]
 
 
+def one_error_line(capsys) -> str:
+    """What the command printed on stderr: exactly one line, starting "error: "."""
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: "), lines
+    return lines[0]
+
+
 def tree(path: Path) -> dict[str, bytes | None]:
     """Every file (with its bytes) and directory (None) under `path`, by relative path."""
     return {p.relative_to(path).as_posix(): (p.read_bytes() if p.is_file() else None)

@@ -28,6 +28,8 @@ from model.params import (
 )
 from model.schema import ParamInfo
 
+from .conftest import QUIET_SWEEP
+
 # A theory world that builds in milliseconds: 12 identical countries, 4 months.
 TINY = ("scenario=symmetric_lock_in", "world.n=12", "scenario.horizon=4")
 HISTORICAL = ()  # the default experiment: the embedded world, real standards, sponsors and the WHO
@@ -339,8 +341,14 @@ def countries_with(row: int = 1, **cells) -> bytes:
     return table(rows)
 
 
+# a world read from the test's own files: countries alone (gravity flows), or countries and flows
+FLOWS_ARGS = ("world=gravity", "world.countries_file={in}/countries.csv", "world.kind=flows",
+              "world.flows_file={in}/flows.csv")
+COUNTRIES_ARGS = FLOWS_ARGS[:2]
+
+
 def countries(id, content: bytes, fragments, extra=()):
-    run(f"countries.{id}", ["world=gravity", "world.countries_file={in}/countries.csv", *extra],
+    run(f"countries.{id}", [*COUNTRIES_ARGS, *extra],
         ("countries.csv", *fragments), files={"countries.csv": content})
 
 
@@ -379,8 +387,7 @@ GOOD_FLOWS = [["origin", "destination", "flow"], ["AAA", "BBB", "3"], ["BBB", "A
 
 
 def flows(id, rows, fragments):
-    run(f"flows.{id}", ["world=gravity", "world.countries_file={in}/countries.csv", "world.kind=flows",
-                        "world.flows_file={in}/flows.csv"], ("flows.csv", *fragments),
+    run(f"flows.{id}", list(FLOWS_ARGS), ("flows.csv", *fragments),
         files={"countries.csv": table(GOOD_COUNTRIES), "flows.csv": rows if isinstance(rows, bytes) else table(rows)})
 
 
@@ -400,8 +407,8 @@ flows("empty_file", b"", ("no rows", "origin, destination, flow"))
 flows("binary", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), ("UTF-8",))
 flows("utf16", table(GOOD_FLOWS).decode().encode("utf-16-le"), ("UTF-8",))
 flows("short_row", [*GOOD_FLOWS[:2], ["BBB", "AAA"]], (":3", "flow"))
-run("flows.with_gravity_world", ["world=gravity", "world.countries_file={in}/countries.csv",
-                                 "world.flows_file={in}/flows.csv"], ("world.flows_file", "world.kind=gravity"),
+run("flows.with_gravity_world", [*COUNTRIES_ARGS, "world.flows_file={in}/flows.csv"],
+    ("world.flows_file", "world.kind=gravity"),
     files={"countries.csv": table(GOOD_COUNTRIES), "flows.csv": table(GOOD_FLOWS)})
 run("flows.no_such_file", ["world=gravity", "world.countries_file={in}/countries.csv", "world.kind=flows",
                            "world.flows_file={in}/nowhere.csv"], ("world.flows_file", "nowhere.csv"),
@@ -411,7 +418,7 @@ run("flows.no_such_file", ["world=gravity", "world.countries_file={in}/countries
 
 
 def sweep(id, args, fragments, files=None):
-    case(f"sweep.{id}", "sweep", ["sweep=smoke", "sweep.progress=false", "sweep.plots=false", *args], fragments, files)
+    case(f"sweep.{id}", "sweep", [*QUIET_SWEEP, *args], fragments, files)
 
 
 sweep("unknown_key", ["sweep.levelz=3"], ("sweep.levelz",))
@@ -544,11 +551,9 @@ def flows_of(value: str) -> bytes:
                   ["DDD", "AAA", "2"]])
 
 
-FLOWS_ARGS = ("world=gravity", "world.countries_file={in}/countries.csv", "world.kind=flows",
-              "world.flows_file={in}/flows.csv")
 edge("flows.near_max_float", FLOWS_ARGS, {"countries.csv": table(GOOD_COUNTRIES), "flows.csv": flows_of("1e308")})
 edge("flows.subnormal", FLOWS_ARGS, {"countries.csv": table(GOOD_COUNTRIES), "flows.csv": flows_of("1e-320")})
-edge("countries.utf8_bom", ("world=gravity", "world.countries_file={in}/countries.csv"),
+edge("countries.utf8_bom", COUNTRIES_ARGS,
      {"countries.csv": b"\xef\xbb\xbf" + table(GOOD_COUNTRIES)})
 edge("whole_number_written_as_float", ("world.n=12.0", "scenario.horizon=4.0"))
 edge("rationality_best_response", ("decision.rationality=inf",))

@@ -14,7 +14,7 @@ from omegaconf.errors import ValidationError
 from experiments.cli import InputFileError, RunFailed, guard, reading
 from model.params import ConfigError
 
-from .conftest import QUIET_SWEEP
+from .conftest import QUIET_SWEEP, one_error_line
 
 
 def guarded(exc: BaseException, capsys, **kwargs) -> tuple[int, list[str]]:
@@ -111,11 +111,10 @@ def test_a_sweep_whose_executor_stops_is_one_line_exit_1_naming_where_runs_are_k
     with pytest.raises(SystemExit) as info:
         main([*QUIET_SWEEP, "sweep.executor=sequential", f"sweep.output={folder}"])
     assert info.value.code == 1
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: the sequential (this process) executor stopped "
-                               "(EOFError: a worker process died)")
-    assert f"finished runs are kept in {folder}" in lines[0] and any(folder.glob("chunks/*.parquet"))
+    line = one_error_line(capsys)
+    assert line.startswith("error: the sequential (this process) executor stopped "
+                           "(EOFError: a worker process died)")
+    assert f"finished runs are kept in {folder}" in line and any(folder.glob("chunks/*.parquet"))
 
 
 def test_a_bug_in_the_sweep_machinery_raises_instead_of_hiding_in_one_line(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from experiments.output import write_results
 from experiments.run import main as run_main
 from experiments.runner import run_experiment
 
-from .conftest import QUIET_SWEEP, TINY_RUN
+from .conftest import QUIET_SWEEP, TINY_RUN, one_error_line
 
 TINY = [o for o in TINY_RUN if o != "replications=1"] + ["replications=2"]
 
@@ -73,9 +73,9 @@ def test_the_command_reports_a_non_finite_output_in_one_line_and_exits_1(results
     with pytest.raises(SystemExit) as info:
         run_main([*TINY, f"hydra.run.dir={tmp_path / 'run'}"])
     assert info.value.code == 1
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: timeseries.parquet: interoperability is nan"), lines
-    assert "replication 0" in lines[0] and "seed" in lines[0]
+    line = one_error_line(capsys)
+    assert line.startswith("error: timeseries.parquet: interoperability is nan"), line
+    assert "replication 0" in line and "seed" in line
     assert not (tmp_path / "run").exists()
 
 

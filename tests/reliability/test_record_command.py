@@ -10,13 +10,7 @@ import pytest
 from experiments.record import main
 from experiments.runner import run_experiment
 
-from .conftest import PYTHON, REPO, TINY_RUN
-
-
-def one_line(capsys) -> str:
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
+from .conftest import PYTHON, REPO, TINY_RUN, one_error_line
 
 
 def test_a_corrupt_timeseries_is_one_line_naming_the_file(tmp_path):
@@ -36,7 +30,7 @@ def test_a_table_that_is_not_a_timeseries_is_one_line_naming_the_file(tmp_path, 
     with pytest.raises(SystemExit) as info:
         main([str(tmp_path / "run")])
     assert info.value.code == 2
-    line = one_line(capsys)
+    line = one_error_line(capsys)
     assert line.startswith(f"error: {tmp_path / 'run' / 'timeseries.parquet'}: not the timeseries") and "month" in line
 
 
@@ -47,12 +41,12 @@ def test_a_run_the_record_does_not_cover_is_one_line_with_the_reason(tmp_path, c
     with pytest.raises(SystemExit) as info:
         main([str(tmp_path / "run")])
     assert info.value.code not in (0, None)
-    assert one_line(capsys) == (f"error: {tmp_path / 'run' / 'timeseries.parquet'}: no recorded facts overlap this "
-                                "run's standards and months; the record covers historical_2021-like runs")
+    assert one_error_line(capsys) == (f"error: {tmp_path / 'run' / 'timeseries.parquet'}: no recorded facts overlap "
+                                      "this run's standards and months; the record covers historical_2021-like runs")
 
 
 def test_a_missing_run_directory_is_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main([str(tmp_path / "nowhere")])
     assert info.value.code == 2
-    assert "nowhere/timeseries.parquet: no such file" in one_line(capsys)
+    assert "nowhere/timeseries.parquet: no such file" in one_error_line(capsys)

@@ -11,7 +11,7 @@ from experiments.sweep import main
 from experiments.sweeps import load_sweep, run_sweep
 from model.params import ConfigError
 
-from .conftest import DATA, QUIET_SWEEP, REPO, interrupted_sweep
+from .conftest import DATA, QUIET_SWEEP, REPO, interrupted_sweep, one_error_line
 
 SEQUENTIAL = [*QUIET_SWEEP, "sweep.executor=sequential", "sweep.batch_size=2"]
 
@@ -40,8 +40,8 @@ def test_a_resume_after_an_input_file_changed_is_refused_naming_it(tmp_path, mon
     with pytest.raises(SystemExit) as info:
         main(overrides)
     assert info.value.code == 2
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {key}: the contents of '{edited}' changed"), lines
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: {key}: the contents of '{edited}' changed"), line
     assert listing(folder) == before  # nothing written
 
     edited.write_text(original)  # put back as it was: the sweep resumes

@@ -7,7 +7,7 @@ import pytest
 from experiments.sweep import main
 from experiments.sweeps.spec import MAX_RUNS
 
-from .conftest import QUIET_SWEEP
+from .conftest import QUIET_SWEEP, one_error_line
 
 
 @pytest.fixture
@@ -27,9 +27,7 @@ def refused(overrides, capsys) -> str:
     with pytest.raises(SystemExit) as info:
         main(overrides)
     assert info.value.code == 2
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
+    return one_error_line(capsys)
 
 
 @pytest.mark.parametrize("overrides, key, runs", [

@@ -10,14 +10,7 @@ from experiments.run import main as run_main
 from experiments.sweep import main as sweep_main
 from experiments.workers import cores
 
-from .conftest import QUIET_SWEEP, TINY_RUN
-
-
-def one_error_line(capsys) -> str:
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: ")
-    return lines[0]
+from .conftest import QUIET_SWEEP, TINY_RUN, one_error_line
 
 
 def test_experiments_run_refuses_more_workers_than_cores(tmp_path, capsys, monkeypatch):
