@@ -25,7 +25,7 @@ from pathlib import Path
 
 from model.params import ConfigError
 
-from .config import CONFIG_DIR, normalise_overrides, refuse_empty_mappings
+from .config import CONFIG_DIR, normalise_overrides
 
 ENV = "CREDENTIAL_RACE_RUN_RECORD"
 DEPTH = 3  # entries recorded below the root: job dir / its entries / inside .hydra
@@ -223,7 +223,6 @@ def resolve(overrides: list[str], multirun: bool) -> tuple[str, str]:
     from hydra.types import RunMode
     from omegaconf import OmegaConf
 
-    refuse_empty_mappings(list(overrides))  # a multirun is not checked before this
     key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
     context = (contextlib.nullcontext() if GlobalHydra.instance().is_initialized()  # inside a Hydra app
                else initialize_config_dir(version_base=None, config_dir=str(CONFIG_DIR), job_name="run"))
